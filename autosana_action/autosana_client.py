@@ -1,0 +1,188 @@
+"""HTTP client for the Autosana Runs API: retries with urllib3, errors that say what to fix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Self, TypeVar
+
+import requests
+from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from . import __version__
+from .models import BatchStatus, TriggerResponse
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 60.0
+
+
+class ApiError(Exception):
+    """An answer that retrying will not change (bad key, unknown app, invalid request)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TransientApiError(ApiError):
+    """The API could not be reached or answered nonsense; asking again later may work."""
+
+
+class _CappedRetry(Retry):
+    # A server asking us to come back in an hour must not stall the job: the poll deadline
+    # decides how long we wait overall.
+    def parse_retry_after(self, retry_after: str) -> float:
+        return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+
+
+def _session(api_key: str, retry: Retry) -> requests.Session:
+    session = requests.Session()
+    session.headers.update(
+        {
+            "X-API-Key": api_key,
+            "Accept": "application/json",
+            "User-Agent": f"autosana-action/{__version__}",
+        }
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class AutosanaClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        retries: int = 4,
+        backoff_factor: float = 0.5,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = (connect_timeout, read_timeout)
+        common: dict[str, Any] = {
+            "backoff_factor": backoff_factor,
+            "backoff_max": 10.0,
+            "respect_retry_after_header": True,
+            "raise_on_status": False,
+        }
+        # Reads are idempotent: retry everything transient.
+        self._reads = _session(
+            api_key,
+            _CappedRetry(
+                total=retries,
+                connect=retries,
+                read=retries,
+                status=retries,
+                other=0,
+                status_forcelist=RETRYABLE_STATUSES,
+                allowed_methods=frozenset({"GET"}),
+                **common,
+            ),
+        )
+        # A trigger is not: retry only when the request surely did not start a batch (no
+        # connection, or 429 which rejects before doing anything).
+        self._writes = _session(
+            api_key,
+            _CappedRetry(
+                total=retries,
+                connect=retries,
+                read=0,
+                status=retries,
+                other=0,
+                status_forcelist=frozenset({429}),
+                allowed_methods=frozenset({"POST"}),
+                **common,
+            ),
+        )
+
+    def close(self) -> None:
+        self._reads.close()
+        self._writes.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def trigger(self, body: dict[str, Any]) -> TriggerResponse:
+        try:
+            response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._timeout)
+        except requests.RequestException as exc:
+            raise TransientApiError(f"could not reach {self.base_url} to start the flows: {_reason(exc)}") from None
+        return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
+
+    def batch_status(self, batch_id: str) -> BatchStatus:
+        try:
+            response = self._reads.get(
+                f"{self.base_url}/api/v1/runs/status", params={"batch_id": batch_id}, timeout=self._timeout
+            )
+        except requests.RequestException as exc:
+            raise TransientApiError(f"status request failed: {_reason(exc)}") from None
+        return self._parse(response, BatchStatus, what="reading the batch status", idempotent=True)
+
+    def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
+        status = response.status_code
+        if status >= 400:
+            detail = _detail(response)
+            message = f"Autosana answered {status} {response.reason or ''} while {what}: {detail}".replace("  ", " ")
+            hint = _HINTS.get(status)
+            if hint:
+                message += f" ({hint})"
+            if status in RETRYABLE_STATUSES:
+                raise TransientApiError(message, status)
+            raise ApiError(message, status)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            message = f"Autosana sent an answer we cannot read while {what} ({where}: {first['msg']})"
+            if not idempotent:
+                message += "; the flows may have started anyway, check the Autosana dashboard"
+                raise ApiError(message, status) from None
+            raise TransientApiError(message, status) from None
+
+
+_HINTS = {
+    401: "check that the api-key input holds a valid Autosana API key",
+    403: "the API key is not allowed to do this; check its organisation and permissions",
+    404: "check app-id, bundle-id with platform, app-build-id and the suite and flow IDs",
+    400: "if a flow belongs to several suites, map it to one with suite-overrides",
+    429: "rate limited; retried until the limit",
+}
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        payload = response.json()
+    except (ValueError, json.JSONDecodeError):
+        text = response.text.strip()
+        return text[:300] if text else "(no details)"
+    detail = payload.get("detail") if isinstance(payload, dict) else payload
+    if isinstance(detail, list):
+        return "; ".join(_validation_item(item) for item in detail[:5])
+    if detail is None:
+        return json.dumps(payload)[:300]
+    return str(detail)[:500]
+
+
+def _validation_item(item: object) -> str:
+    if isinstance(item, dict):
+        loc = ".".join(str(p) for p in item.get("loc", []) if p != "body")
+        return f"{loc}: {item.get('msg', item)}" if loc else str(item.get("msg", item))
+    return str(item)
+
+
+def _reason(exc: requests.RequestException) -> str:
+    cause: BaseException = exc
+    while cause.__context__ is not None and not isinstance(cause, OSError):
+        cause = cause.__context__
+    return f"{type(exc).__name__}: {cause}"[:300]

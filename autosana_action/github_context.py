@@ -1,0 +1,133 @@
+"""Where the action runs: the event, the pull request and the commit, from the runner's
+environment and the event payload at ``GITHUB_EVENT_PATH``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"})
+
+
+@dataclass(frozen=True)
+class EventContext:
+    event_name: str = ""
+    repository: str | None = None
+    pr_number: int | None = None
+    head_sha: str | None = None
+    branch: str | None = None
+    is_fork: bool = False
+    server_url: str = "https://github.com"
+    api_url: str = "https://api.github.com"
+    run_id: str | None = None
+    run_attempt: str | None = None
+
+    @property
+    def workflow_run_url(self) -> str | None:
+        if not (self.repository and self.run_id):
+            return None
+        url = f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
+        if self.run_attempt and self.run_attempt != "1":
+            url += f"/attempts/{self.run_attempt}"
+        return url
+
+    def pr_variables(self) -> dict[str, str]:
+        variables: dict[str, str] = {}
+        if self.pr_number is not None:
+            variables["PR_NUMBER"] = str(self.pr_number)
+        if self.branch:
+            variables["BRANCH"] = self.branch
+        if self.head_sha:
+            variables["COMMIT_SHA"] = self.head_sha
+        return variables
+
+
+def load_event(env: Mapping[str, str]) -> EventContext:
+    payload = _payload(env.get("GITHUB_EVENT_PATH"))
+    name = env.get("GITHUB_EVENT_NAME", "")
+    base = EventContext(
+        event_name=name,
+        repository=env.get("GITHUB_REPOSITORY") or _get(payload, "repository", "full_name"),
+        server_url=env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
+        api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
+        run_id=env.get("GITHUB_RUN_ID"),
+        run_attempt=env.get("GITHUB_RUN_ATTEMPT"),
+    )
+    fallback_sha = env.get("GITHUB_SHA") or None
+    fallback_branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _branch(env.get("GITHUB_REF"))
+
+    pr = payload.get("pull_request")
+    if name in PR_EVENTS and isinstance(pr, dict):
+        head_repo = _get(pr, "head", "repo", "full_name")
+        base_repo = _get(pr, "base", "repo", "full_name")
+        return replace(
+            base,
+            pr_number=_int(pr.get("number")),
+            head_sha=_get(pr, "head", "sha") or fallback_sha,
+            branch=_get(pr, "head", "ref") or fallback_branch,
+            is_fork=bool(head_repo and base_repo and head_repo != base_repo),
+        )
+    if name == "push":
+        return replace(
+            base,
+            head_sha=_str(payload.get("after")) or fallback_sha,
+            branch=_branch(payload.get("ref")) or fallback_branch,
+        )
+    if name == "merge_group":
+        group = payload.get("merge_group") or {}
+        return replace(
+            base,
+            head_sha=_str(group.get("head_sha")) or fallback_sha,
+            branch=_branch(group.get("head_ref")) or fallback_branch,
+        )
+    if name == "workflow_run":
+        run = payload.get("workflow_run") or {}
+        prs = run.get("pull_requests") or []
+        number = _int(prs[0].get("number")) if prs and isinstance(prs[0], dict) else None
+        head_repo = _get(run, "head_repository", "full_name")
+        return replace(
+            base,
+            pr_number=number,
+            head_sha=_str(run.get("head_sha")) or fallback_sha,
+            branch=_str(run.get("head_branch")) or fallback_branch,
+            is_fork=bool(head_repo and base.repository and head_repo != base.repository),
+        )
+    return replace(base, head_sha=fallback_sha, branch=fallback_branch)
+
+
+def _payload(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _get(obj: Any, *keys: str) -> str | None:
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return _str(obj)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _branch(ref: Any) -> str | None:
+    if not isinstance(ref, str) or not ref:
+        return None
+    for prefix in ("refs/heads/", "refs/tags/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref

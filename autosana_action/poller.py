@@ -1,0 +1,72 @@
+"""Poll the batch until it is complete, the deadline passes or the workflow is cancelled."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .autosana_client import ApiError, AutosanaClient, TransientApiError
+from .cancellation import Cancellation, Cancelled
+from .models import BatchStatus
+from .workflow import Workflow
+
+MAX_ERROR_BACKOFF = 60.0
+
+
+class Outcome(StrEnum):
+    COMPLETE = "complete"
+    TIMED_OUT = "timed_out"
+    CANCELLED = "cancelled"
+    API_ERROR = "api_error"
+
+
+@dataclass
+class PollResult:
+    outcome: Outcome
+    status: BatchStatus | None
+    polls: int
+    error: str | None = None
+
+
+def poll(
+    client: AutosanaClient,
+    batch_id: str,
+    *,
+    interval: float,
+    timeout: float,
+    cancellation: Cancellation,
+    workflow: Workflow,
+    on_status: Callable[[BatchStatus], None],
+    clock: Callable[[], float] = time.monotonic,
+) -> PollResult:
+    deadline = clock() + timeout
+    last: BatchStatus | None = None
+    last_error: str | None = None
+    failures = polls = 0
+    while True:
+        try:
+            with cancellation.interruptible():
+                polls += 1
+                status = client.batch_status(batch_id)
+        except Cancelled:
+            return PollResult(Outcome.CANCELLED, last, polls, last_error)
+        except TransientApiError as exc:
+            failures += 1
+            last_error = str(exc)
+            workflow.warning(f"{exc} (attempt {failures}; still polling until the deadline)")
+        except ApiError as exc:
+            return PollResult(Outcome.API_ERROR, last, polls, str(exc))
+        else:
+            failures = 0
+            last = status
+            on_status(status)
+            if status.is_complete:
+                return PollResult(Outcome.COMPLETE, status, polls)
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return PollResult(Outcome.TIMED_OUT, last, polls, last_error)
+        pause = interval if failures == 0 else min(interval * 2 ** (failures - 1), max(interval, MAX_ERROR_BACKOFF))
+        if cancellation.wait(min(pause, remaining)):
+            return PollResult(Outcome.CANCELLED, last, polls, last_error)

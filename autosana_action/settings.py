@@ -1,0 +1,321 @@
+"""The action's inputs: read from the runner's ``INPUT_*`` variables (or CLI flags), validated
+in full before anything talks to an API, with errors that name the input and the fix."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+
+DEFAULT_API_URL = "https://backend.autosana.ai"
+FAILABLE_STATUSES = ("failed", "error", "terminated", "skipped")
+DEFAULT_FAIL_ON = "failed,error,terminated"
+
+BROWSER_ALIASES = {
+    "chrome": "chrome",
+    "google chrome": "chrome",
+    "chromium": "chromium",
+    "firefox": "firefox",
+    "edge": "edge",
+    "msedge": "edge",
+    "microsoft edge": "edge",
+}
+
+# Input name -> how to fix a bad value. The first sentence of each error says what is wrong;
+# this says what to do about it.
+FIXES: dict[str, str] = {
+    "api-key": "Pass your Autosana API key from a secret: `api-key: ${{ secrets.AUTOSANA_API_KEY }}`.",
+    "api-url": "Use an http(s) URL such as https://backend.autosana.ai, or leave it empty.",
+    "bundle-id": "Set bundle-id (mobile) or app-id (web), not both.",
+    "platform": "Use ios or android with bundle-id; leave it empty (or web) with app-id.",
+    "app-id": "Set app-id (web) or bundle-id with platform (mobile).",
+    "app-build-id": "Use the build's UUID from the Autosana dashboard, or leave it empty for the active build.",
+    "suite-ids": "List suite UUIDs separated by commas, spaces or newlines.",
+    "flow-ids": "List flow UUIDs separated by commas, spaces or newlines.",
+    "labels": "List labels separated by commas or newlines.",
+    "resolve-suite-context": "Use true or false.",
+    "suite-overrides": 'Use a JSON object mapping flow UUIDs to suite UUIDs: {"<flow_id>": "<suite_id>"}.',
+    "variables": "Use KEY=VALUE pairs separated by commas or newlines, or a JSON object of strings.",
+    "pr-variables": "Use true or false.",
+    "web-browser": "Use chrome, chromium, firefox or edge.",
+    "wait": "Use true or false.",
+    "poll-interval": "Use a number of seconds of at least 0.1, e.g. 10 (the API asks for 10-15 in production).",
+    "timeout-minutes": "Use a positive number of minutes, e.g. 60.",
+    "fail-on": f"Use a comma-separated list of {', '.join(FAILABLE_STATUSES)}, or none.",
+    "github-token": "Pass `${{ github.token }}` or a token with checks and pull-requests write access.",
+    "comment-mode": "Use always, failures or off.",
+    "check-name": "Use a short non-empty name, e.g. Autosana.",
+    "check-run": "Use true or false.",
+    "job-summary": "Use true or false.",
+    "junit-path": "Use a relative file path inside the workspace, e.g. autosana-junit.xml.",
+}
+SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
+INPUT_NAMES = tuple(FIXES)
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A comma only separates pairs when a KEY= follows it, so values may contain commas.
+_PAIR_SEPARATOR = re.compile(r"\s*,\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
+_ID_SEPARATOR = re.compile(r"[\s,]+")
+_SECRET_KEY = re.compile(r"(?i)(secret|token|passw|pwd|api_?key|private|credential|auth|cookie|session)")
+
+
+def looks_secret(name: str) -> bool:
+    return bool(_SECRET_KEY.search(name))
+
+
+def _split_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part for part in _ID_SEPARATOR.split(value) if part]
+    return value
+
+
+def _split_labels(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+    return value
+
+
+def _parse_variables(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"it looks like JSON but does not parse ({exc.msg} at line {exc.lineno})") from None
+        if not isinstance(parsed, dict):
+            raise ValueError("the JSON is not an object")
+        return {str(k): _scalar_to_str(k, v) for k, v in parsed.items()}
+    pairs: dict[str, str] = {}
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        for entry in _PAIR_SEPARATOR.split(line.strip()):
+            if not entry:
+                continue
+            key, sep, val = entry.partition("=")
+            key = key.strip()
+            if not sep or not _KEY.fullmatch(key):
+                shown = key if _KEY.fullmatch(key) else "an entry"
+                raise ValueError(f"line {line_no}: {shown} is not KEY=VALUE (keys are letters, digits and _)")
+            pairs[key] = val.strip()
+    return pairs
+
+
+def _scalar_to_str(key: object, value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise ValueError(f"the value of {key} is not a string, number or boolean")
+
+
+def _parse_overrides(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"it is not valid JSON ({exc.msg})") from None
+    if not isinstance(parsed, dict):
+        raise ValueError("it is not a JSON object")
+    return parsed
+
+
+def _parse_fail_on(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    parts = [p.strip().lower() for p in re.split(r"[,\s]+", value) if p.strip()]
+    if parts == ["none"]:
+        return frozenset()
+    unknown = [p for p in parts if p not in FAILABLE_STATUSES]
+    if unknown or not parts:
+        raise ValueError(f"{', '.join(unknown) or 'it'} is not a run status that can fail the step")
+    return frozenset(parts)
+
+
+def _normalise_browser(value: Any) -> Any:
+    if isinstance(value, str):
+        browser = BROWSER_ALIASES.get(" ".join(value.lower().split()))
+        if browser is None:
+            raise ValueError(f"{value!r} is not a supported browser")
+        return browser
+    return value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise ValueError(f"{value!r} is not true or false")
+    return value
+
+
+Bool = Annotated[bool, BeforeValidator(_bool)]
+IdList = Annotated[list[UUID], BeforeValidator(_split_ids)]
+
+
+class Settings(BaseModel):
+    """Validated inputs. Field aliases are the action.yml input names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    api_key: SecretStr = Field(alias="api-key", min_length=1)
+    api_url: str = Field(DEFAULT_API_URL, alias="api-url")
+    bundle_id: str | None = Field(None, alias="bundle-id")
+    platform: Annotated[Literal["ios", "android", "web"] | None, BeforeValidator(_lower)] = None
+    app_id: str | None = Field(None, alias="app-id")
+    app_build_id: UUID | None = Field(None, alias="app-build-id")
+    suite_ids: IdList = Field(default_factory=list, alias="suite-ids")
+    flow_ids: IdList = Field(default_factory=list, alias="flow-ids")
+    labels: Annotated[list[str], BeforeValidator(_split_labels)] = Field(default_factory=list)
+    resolve_suite_context: Bool = Field(True, alias="resolve-suite-context")
+    suite_overrides: Annotated[dict[UUID, UUID], BeforeValidator(_parse_overrides)] = Field(
+        default_factory=dict, alias="suite-overrides"
+    )
+    variables: Annotated[dict[str, str], BeforeValidator(_parse_variables)] = Field(default_factory=dict)
+    pr_variables: Bool = Field(True, alias="pr-variables")
+    web_browser: Annotated[
+        Literal["chrome", "chromium", "firefox", "edge"] | None, BeforeValidator(_normalise_browser)
+    ] = Field(None, alias="web-browser")
+    wait: Bool = True
+    poll_interval: float = Field(10.0, alias="poll-interval", ge=0.1)
+    timeout_minutes: float = Field(60.0, alias="timeout-minutes", gt=0)
+    fail_on: Annotated[frozenset[str], BeforeValidator(_parse_fail_on)] = Field(
+        frozenset(DEFAULT_FAIL_ON.split(",")), alias="fail-on"
+    )
+    github_token: SecretStr | None = Field(None, alias="github-token")
+    comment_mode: Annotated[Literal["always", "failures", "off"], BeforeValidator(_lower)] = Field(
+        "always", alias="comment-mode"
+    )
+    check_name: str = Field("Autosana", alias="check-name", min_length=1, max_length=100)
+    check_run: Bool = Field(True, alias="check-run")
+    job_summary: Bool = Field(True, alias="job-summary")
+    junit_path: str | None = Field(None, alias="junit-path")
+
+    @field_validator("api_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("poll_interval", "timeout_minutes")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("it must be a finite number")
+        return value
+
+    @property
+    def is_web(self) -> bool:
+        return self.app_id is not None
+
+    @property
+    def fail_on_results(self) -> bool:
+        return bool(self.fail_on)
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    input: str
+    problem: str
+
+    def message(self) -> str:
+        return f"Input '{self.input}': {self.problem}. {FIXES.get(self.input, '')}".strip()
+
+
+class InvalidInputs(Exception):
+    def __init__(self, problems: list[InputProblem]) -> None:
+        super().__init__("; ".join(p.message() for p in problems))
+        self.problems = problems
+
+
+def inputs_from_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The runner passes every input as INPUT_<NAME> with the name upper-cased and hyphens kept,
+    and an empty string for unset ones."""
+    found: dict[str, str] = {}
+    for name in INPUT_NAMES:
+        for key in (f"INPUT_{name.upper()}", f"INPUT_{name.upper().replace('-', '_')}"):
+            if key in env:
+                found[name] = env[key]
+                break
+    return found
+
+
+def parse_settings(raw: Mapping[str, str]) -> Settings:
+    """Validate every input and raise InvalidInputs listing all problems at once."""
+    given = {name: value.strip() for name, value in raw.items() if value.strip()}
+    try:
+        settings = Settings.model_validate(given)
+    except ValidationError as exc:
+        raise InvalidInputs([_problem(err, given) for err in exc.errors()]) from None
+    problems = _cross_check(settings)
+    if problems:
+        raise InvalidInputs(problems)
+    return settings
+
+
+def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:
+    loc = err.get("loc") or ("inputs",)
+    name = str(loc[0]).replace("_", "-")
+    if err["type"] == "missing":
+        return InputProblem(name, "is required but empty")
+    reason = str(err["msg"]).removeprefix("Value error, ")
+    value = given.get(name)
+    if len(loc) > 1 and err["type"] == "uuid_parsing" and isinstance(err.get("input"), str):
+        reason = f"{err['input']!r} is not a UUID"
+    elif err["type"] == "uuid_parsing" and value is not None:
+        reason = f"{value!r} is not a UUID"
+    elif err["type"] == "literal_error" and value is not None:
+        reason = f"{value!r} is not one of the allowed values"
+    elif err["type"] in ("float_parsing", "float_type") and value is not None:
+        reason = f"{value!r} is not a number"
+    elif name not in SECRET_INPUTS and value is not None and err["type"] in ("greater_than_equal", "greater_than"):
+        reason = f"{value!r} is too small ({reason.lower()})"
+    return InputProblem(name, reason)
+
+
+def _cross_check(s: Settings) -> list[InputProblem]:
+    problems: list[InputProblem] = []
+    if s.bundle_id and s.app_id:
+        problems.append(InputProblem("bundle-id", "bundle-id and app-id are both set"))
+    elif not s.bundle_id and not s.app_id:
+        problems.append(InputProblem("app-id", "neither app-id (web) nor bundle-id (mobile) is set"))
+    elif s.bundle_id and s.platform not in ("ios", "android"):
+        got = "empty" if s.platform is None else f"{s.platform!r}"
+        problems.append(InputProblem("platform", f"bundle-id needs platform ios or android, but it is {got}"))
+    elif s.app_id and s.platform not in (None, "web"):
+        problems.append(InputProblem("platform", f"app-id is a web app, but platform is {s.platform!r}"))
+    if not (s.suite_ids or s.flow_ids or s.labels):
+        problems.append(
+            InputProblem("suite-ids", "none of suite-ids, flow-ids or labels is set, so there is nothing to run")
+        )
+    unknown = [str(f) for f in s.suite_overrides if f not in s.flow_ids]
+    if unknown:
+        problems.append(
+            InputProblem("suite-overrides", f"flow {unknown[0]} is not in flow-ids, so its override does nothing")
+        )
+    return problems

@@ -1,0 +1,529 @@
+"""An Autosana Runs API simulator on a local port, following the Runs API document: flows run
+over time, batches report groups, runs and summaries, and the server fails the way real ones do
+(401, 404, 422 with ``detail``, 429 with Retry-After, 5xx, resets, slow or malformed answers).
+
+It serves the tests and the ``demo`` command; nothing here is imported by a normal action run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import socket
+import struct
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal, Self
+from urllib.parse import parse_qs, urlsplit
+
+FINAL = ("passed", "failed", "error", "terminated", "skipped")
+BROWSERS = {"chrome", "chromium", "firefox", "edge", "google chrome", "msedge", "microsoft edge"}
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+FaultKind = Literal["status", "reset", "slow", "malformed", "html", "wrong_shape"]
+
+
+@dataclass
+class FlowPlan:
+    name: str
+    status: str = "passed"
+    duration: float = 1.0  # seconds of simulated time from the trigger to the run's end
+    summary: str | None = None
+
+
+@dataclass
+class GroupPlan:
+    name: str
+    flows: list[FlowPlan]
+
+
+@dataclass
+class Fault:
+    """One injected failure, used up by the first request whose path starts with ``path``."""
+
+    kind: FaultKind
+    path: str = "/api/v1/"
+    status: int = 503
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    delay: float = 0.0
+
+
+@dataclass
+class _Run:
+    id: str
+    plan: FlowPlan
+
+
+@dataclass
+class _Group:
+    id: str
+    name: str
+    runs: list[_Run]
+
+
+@dataclass
+class Batch:
+    id: str
+    created: float
+    request: dict[str, Any]
+    groups: list[_Group]
+    summary_override: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+DEMO_SUITES: dict[str, GroupPlan] = {
+    "11111111-1111-4111-8111-111111111111": GroupPlan(
+        "Login Suite",
+        [
+            FlowPlan(
+                "Login with valid credentials",
+                "passed",
+                1.5,
+                "Signed in as the demo user and verified the dashboard loaded with the greeting.",
+            ),
+            FlowPlan(
+                "Login with wrong password",
+                "passed",
+                2.0,
+                "Entered a wrong password; the inline error 'Incorrect password' appeared and no session started.",
+            ),
+            FlowPlan(
+                "Password reset email",
+                "passed",
+                3.0,
+                "Requested a reset link; the confirmation screen appeared with the masked address.",
+            ),
+        ],
+    ),
+    "22222222-2222-4222-8222-222222222222": GroupPlan(
+        "Checkout Suite",
+        [
+            FlowPlan(
+                "Checkout with saved card",
+                "passed",
+                2.5,
+                "Added two items, paid with the saved Visa, and saw the order confirmation number.",
+            ),
+            FlowPlan(
+                "Checkout with expired card",
+                "failed",
+                3.5,
+                "Expected the error 'Your card has expired' after tapping Pay, but the spinner never "
+                "stopped and no message appeared within 30 s.",
+            ),
+            FlowPlan(
+                "Apply promo code SPRING",
+                "passed",
+                2.0,
+                "The promo code reduced the total by 10% and the new total was shown.",
+            ),
+        ],
+    ),
+    "33333333-3333-4333-8333-333333333333": GroupPlan(
+        "Onboarding",
+        [
+            FlowPlan(
+                "First launch walkthrough",
+                "passed",
+                1.0,
+                "Swiped through the four onboarding cards and reached the sign-up screen.",
+            ),
+            FlowPlan(
+                "Push notification prompt",
+                "skipped",
+                0.5,
+                "Skipped: the permission prompt is not shown on this platform.",
+            ),
+        ],
+    ),
+}
+_GENERATED_NAMES = [
+    "Smoke Suite",
+    "Search",
+    "Profile",
+    "Settings",
+    "Notifications",
+    "Payments",
+    "Cart",
+    "Feed",
+]
+_GENERATED_FLOWS = [
+    "Open the app",
+    "Search for an item",
+    "Edit the profile name",
+    "Toggle dark mode",
+    "Open a notification",
+    "Add to cart",
+    "Scroll the feed",
+    "Sign out",
+]
+
+
+def generated_plan(key: str, duration: float = 1.0) -> GroupPlan:
+    """A deterministic, all-passing group for any ID the test did not plan."""
+    digest = hashlib.sha256(key.encode()).digest()
+    name = _GENERATED_NAMES[digest[0] % len(_GENERATED_NAMES)]
+    count = 2 + digest[1] % 3
+    flows = [
+        FlowPlan(
+            _GENERATED_FLOWS[(digest[2] + i) % len(_GENERATED_FLOWS)],
+            "passed",
+            duration * (0.5 + (digest[3 + i] % 50) / 50),
+            "Completed every step as instructed.",
+        )
+        for i in range(count)
+    ]
+    return GroupPlan(name, flows)
+
+
+class AutosanaSimulator:
+    def __init__(
+        self,
+        *,
+        api_keys: set[str] | None = None,
+        time_scale: float = 1.0,
+        default_duration: float = 1.0,
+        public_url: str = "https://autosana.ai",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.api_keys = api_keys
+        self.time_scale = time_scale
+        self.default_duration = default_duration
+        self.public_url = public_url.rstrip("/")
+        self.plans: dict[str, GroupPlan] = dict(DEMO_SUITES)
+        self.missing_ids: set[str] = set()
+        self.ambiguous_flows: set[str] = set()
+        self.builds: set[str] | None = None
+        self.faults: list[Fault] = []
+        self.requests: list[Recorded] = []
+        self.batches: dict[str, Batch] = {}
+        self.summary_override: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> Self:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="autosana-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- test helpers --------------------------------------------------------------------------
+    def plan(self, key: str, name: str, *flows: FlowPlan) -> str:
+        self.plans[key] = GroupPlan(name, list(flows))
+        return key
+
+    def calls(self, path_prefix: str) -> list[Recorded]:
+        with self.lock:
+            return [r for r in self.requests if r.path.startswith(path_prefix)]
+
+    def completion_time(self, batch_id: str) -> float:
+        """Wall-clock (time.time) moment the batch became complete."""
+        batch = self.batches[batch_id]
+        longest = max((r.plan.duration for g in batch.groups for r in g.runs), default=0.0)
+        return batch.created + longest / self.time_scale
+
+    # -- API -----------------------------------------------------------------------------------
+    def elapsed(self, batch: Batch) -> float:
+        return (time.time() - batch.created) * self.time_scale
+
+    def trigger(self, body: Any) -> tuple[int, Any]:
+        problem = _validate_trigger(body)
+        if problem:
+            return 422, {"detail": problem}
+        ids = [*(body.get("suite_ids") or []), *(body.get("flow_ids") or [])]
+        missing = [i for i in ids if i in self.missing_ids]
+        if missing:
+            return 404, {"detail": f"Suite or flow not found: {missing[0]}"}
+        if body.get("app_build_id") and self.builds is not None and body["app_build_id"] not in self.builds:
+            return 404, {"detail": "Build not found for this app"}
+        overrides = body.get("suite_overrides") or {}
+        assert isinstance(body, dict)
+        for flow in body.get("flow_ids") or []:
+            if flow in self.ambiguous_flows and body.get("resolve_suite_context", True) and flow not in overrides:
+                return 400, {"detail": f"Flow {flow} belongs to multiple suites; pass suite_overrides"}
+        keys = [*ids, *(f"label:{label}" for label in (body.get("labels") or []))]
+        groups = []
+        for key in keys:
+            plan = self.plans.get(key) or generated_plan(key, self.default_duration)
+            groups.append(_Group(str(uuid.uuid4()), plan.name, [_Run(str(uuid.uuid4()), f) for f in plan.flows]))
+        batch = Batch(str(uuid.uuid4()), time.time(), body, groups, dict(self.summary_override))
+        with self.lock:
+            self.batches[batch.id] = batch
+        return 200, {
+            "status": "success",
+            "batch_id": batch.id,
+            "flow_group_run_ids": [g.id for g in groups],
+            "flow_run_count": sum(len(g.runs) for g in groups),
+        }
+
+    def run_status(self, batch: Batch, run: _Run) -> str:
+        elapsed = self.elapsed(batch)
+        if elapsed >= run.plan.duration:
+            return run.plan.status
+        return "queued" if elapsed < run.plan.duration * 0.2 else "running"
+
+    def status(self, batch_id: str) -> tuple[int, Any]:
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            return 404, {"detail": "Batch not found"}
+        counts = dict.fromkeys(FINAL, 0)
+        groups_out, all_final, failed_groups = [], True, 0
+        for group in batch.groups:
+            runs_out = []
+            statuses = []
+            for run in group.runs:
+                status = self.run_status(batch, run)
+                statuses.append(status)
+                if status in counts:
+                    counts[status] += 1
+                final = status in FINAL or self.elapsed(batch) >= run.plan.duration
+                all_final &= final
+                entry = {
+                    "id": run.id,
+                    "name": run.plan.name,
+                    "status": status,
+                    "url": f"{self.public_url}/runs/flow/{run.id}",
+                }
+                if final and run.plan.summary is not None:
+                    entry["summary"] = run.plan.summary
+                runs_out.append(entry)
+            if any(s in ("queued", "running") for s in statuses):
+                group_status = "running"
+            elif all(s in ("passed", "skipped") for s in statuses):
+                group_status = "passed"
+            else:
+                group_status = "failed"
+            failed_groups += group_status == "failed"
+            groups_out.append(
+                {
+                    "name": group.name,
+                    "status": group_status,
+                    "url": f"{self.public_url}/runs/groups/{group.id}",
+                    "source": "ci",
+                    "actor": {
+                        "id": "f8d8fb05-6292-4daa-9bf4-b0cc3b40a366",
+                        "name": "Autosana CI",
+                        "type": "system",
+                    },
+                    "runs": runs_out,
+                }
+            )
+        total = sum(len(g.runs) for g in batch.groups)
+        summary = {
+            "total_groups": len(batch.groups),
+            "passed_groups": sum(g["status"] == "passed" for g in groups_out),
+            "failed_groups": failed_groups,
+            "total_flows": total,
+            **{f"{s}_flows": counts[s] for s in FINAL},
+        }
+        summary.update(batch.summary_override)
+        request = batch.request
+        platform = request.get("platform") or "web"
+        variables = request.get("variables")
+        git_vars: dict[str, Any] = variables if isinstance(variables, dict) else {}
+        return 200, {
+            "batch_id": batch.id,
+            "is_complete": all_final,
+            "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "app": {
+                "id": request.get("bundle_id") or request.get("app_id"),
+                "name": "Demo Shop",
+                "platform": platform,
+                "url": "https://storage.example.com/builds/app.apk",
+            },
+            "git": {"commit_sha": git_vars.get("COMMIT_SHA"), "branch": git_vars.get("BRANCH")},
+            "summary": summary,
+            "run_groups": groups_out,
+        }
+
+    def run_detail(self, run_id: str) -> tuple[int, Any]:
+        for batch in self.batches.values():
+            for group in batch.groups:
+                for run in group.runs:
+                    if run.id == run_id:
+                        return 200, self._detail(batch, group, run)
+        return 404, {"detail": "Run not found"}
+
+    def _detail(self, batch: Batch, group: _Group, run: _Run) -> dict[str, Any]:
+        status = self.run_status(batch, run)
+        started = datetime.fromtimestamp(batch.created, UTC)
+        completed = started + timedelta(seconds=run.plan.duration) if status in FINAL else None
+        web = batch.request.get("app_id") is not None
+        return {
+            "run_id": run.id,
+            "flow_name": run.plan.name,
+            "platform": "web" if web else batch.request.get("platform"),
+            "status": status,
+            "started_at": started.isoformat(),
+            "completed_at": completed.isoformat() if completed else None,
+            "source": "ci",
+            "actor": {"id": "f8d8fb05-6292-4daa-9bf4-b0cc3b40a366", "name": "Autosana CI", "type": "system"},
+            "summary": run.plan.summary,
+            "issues": [],
+            "url": f"{self.public_url}/runs/flow/{run.id}",
+            "performance_data_url": None,
+            "device_log_url": f"https://storage.example.com/logs/{run.id}/device.log",
+            "network_log_url": f"https://storage.example.com/logs/{run.id}/network.jsonl" if web else None,
+            "actions": [],
+        }
+
+
+def _validate_trigger(body: Any) -> Any:
+    if not isinstance(body, dict):
+        return [{"loc": ["body"], "msg": "Input should be a valid dictionary", "type": "dict_type"}]
+    errors: list[dict[str, Any]] = []
+    for key in ("suite_ids", "flow_ids", "labels"):
+        value = body.get(key)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            errors.append({"loc": ["body", key], "msg": "Input should be a valid list of strings", "type": "list_type"})
+        elif key != "labels":
+            errors.extend(
+                {"loc": ["body", key, i], "msg": "Input should be a valid UUID", "type": "uuid_parsing"}
+                for i, v in enumerate(value or [])
+                if not UUID_RE.match(v)
+            )
+    if errors:
+        return errors
+    if not body.get("bundle_id") and not body.get("app_id"):
+        return "Either bundle_id or app_id is required"
+    if body.get("bundle_id") and body.get("platform") not in ("ios", "android"):
+        return "platform must be 'ios' or 'android' when bundle_id is provided"
+    if not (body.get("suite_ids") or body.get("flow_ids") or body.get("labels")):
+        return "At least one of suite_ids or flow_ids is required"
+    browser = body.get("web_browser")
+    if browser is not None and str(browser).lower() not in BROWSERS:
+        return f"Unsupported web_browser: {browser}"
+    variables = body.get("variables")
+    if variables is not None and not isinstance(variables, str | dict):
+        return [{"loc": ["body", "variables"], "msg": "Input should be a string or an object", "type": "union"}]
+    return None
+
+
+def _handler_for(sim: AutosanaSimulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "autosana-simulator"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._handle("GET")
+
+        def do_POST(self) -> None:
+            self._handle("POST")
+
+        def _handle(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body: Any = json.loads(raw) if raw else None
+            except ValueError:
+                body = _INVALID_JSON
+            parts = urlsplit(self.path)
+            with sim.lock:
+                sim.requests.append(Recorded(method, parts.path, dict(self.headers), body))
+                fault = next((f for f in sim.faults if parts.path.startswith(f.path)), None)
+                if fault is not None:
+                    sim.faults.remove(fault)
+            if fault is not None and self._inject(fault):
+                return
+            key = self.headers.get("X-API-Key")
+            if not key or (sim.api_keys is not None and key not in sim.api_keys):
+                self._json(401, {"detail": "Invalid or missing API key"})
+                return
+            if method == "POST" and parts.path == "/api/v1/flows/run":
+                if body is _INVALID_JSON:
+                    self._json(
+                        422,
+                        {"detail": [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]},
+                    )
+                    return
+                self._json(*sim.trigger(body))
+            elif method == "GET" and parts.path == "/api/v1/runs/status":
+                batch_ids = parse_qs(parts.query).get("batch_id")
+                if not batch_ids:
+                    self._json(
+                        422,
+                        {"detail": [{"loc": ["query", "batch_id"], "msg": "Field required", "type": "missing"}]},
+                    )
+                    return
+                self._json(*sim.status(batch_ids[0]))
+            elif method == "GET" and parts.path.startswith("/api/v1/runs/"):
+                self._json(*sim.run_detail(parts.path.rsplit("/", 1)[-1]))
+            else:
+                self._json(404, {"detail": "Not Found"})
+
+        def _inject(self, fault: Fault) -> bool:
+            """Apply the fault; False when the request should then be served normally."""
+            if fault.kind == "slow":
+                time.sleep(fault.delay)
+                return False
+            if fault.kind == "reset":
+                # An abortive close: the client sees a connection reset, not a clean EOF.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return True
+            if fault.kind == "malformed":
+                self._raw(200, b'{"batch_id": "x", "is_complete": tr', "application/json")
+            elif fault.kind == "wrong_shape":
+                self._json(200, {"unexpected": True})
+            elif fault.kind == "html":
+                self._raw(fault.status, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+            else:
+                body = fault.body if fault.body is not None else {"detail": HTTPStatus(fault.status).phrase}
+                self._json(fault.status, body, fault.headers)
+            return True
+
+        def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+            self._raw(status, json.dumps(payload).encode(), "application/json", headers)
+
+        def _raw(self, status: int, data: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+_INVALID_JSON = object()
