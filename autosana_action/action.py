@@ -8,9 +8,10 @@ from typing import Any, TextIO
 from .autosana_client import ApiError, AutosanaClient
 from .cancellation import Cancellation
 from .console import RunLog, run_lines
-from .github_context import EventContext, load_event
+from .github_context import EventContext, load_event, with_overrides
 from .models import BatchStatus, TriggerResponse
 from .poller import Outcome, PollResult, poll
+from .publisher import GitHubPublisher
 from .report import Report, is_problem, render_job_summary
 from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
 from .verdict import Counts, Result, judge
@@ -79,7 +80,7 @@ class ActionRun:
             for problem in exc.problems:
                 self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
             return EXIT_USAGE
-        context = load_event(self.env)
+        context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
@@ -100,6 +101,7 @@ class ActionRun:
             )
 
     def _run(self, settings: Settings, context: EventContext, variables: Mapping[str, str]) -> int:
+        self.publisher = GitHubPublisher(settings, context, self.wf)
         target = describe_target(settings)
         self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
         if variables:
@@ -111,7 +113,7 @@ class ActionRun:
                 self.wf.error(str(exc), title="Autosana did not start the flows")
                 report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
                 report.notes.append(str(exc))
-                self._finish(settings, report)
+                self._finish(settings, report, publish=True)
                 return EXIT_USAGE if exc.status in (400, 401, 403, 404, 422) else EXIT_FAILED
 
             self.wf.set_outputs({"batch-id": trigger.batch_id})
@@ -123,10 +125,12 @@ class ActionRun:
                 self.wf.write_summary(render_job_summary(report))
             if not settings.wait:
                 report.headline = f"Started {count}; not waiting for results (wait: false)"
-                self._finish(settings, report)
+                self._finish(settings, report, publish=False)
                 return EXIT_OK
 
             self.cancellation.install()
+            self.publisher.resolve_pr()
+            self.publisher.start_check(trigger.batch_id)
             log = RunLog(self.wf)
             polled = poll(
                 client,
@@ -138,7 +142,7 @@ class ActionRun:
                 on_status=log.update,
             )
         self._conclude(report, polled, settings, trigger)
-        self._finish(settings, report)
+        self._finish(settings, report, publish=True)
         return exit_code(report.result, settings)
 
     def _base_report(self, settings: Settings, context: EventContext, result: Result, headline: str) -> Report:
@@ -190,7 +194,8 @@ class ActionRun:
         if polled.error:
             report.notes.append(f"Last error: {polled.error}")
 
-    def _finish(self, settings: Settings, report: Report) -> None:
+    def _finish(self, settings: Settings, report: Report, *, publish: bool) -> None:
+        """Log, outputs and job summary first: they must survive GitHub being slow or refusing."""
         self._log_verdict(settings, report)
         counts = report.counts or Counts({})
         outputs = {"result": report.result.value, "total-flows": str(counts.total)}
@@ -200,6 +205,12 @@ class ActionRun:
         self.wf.set_outputs(outputs)
         if settings.job_summary:
             self.wf.write_summary(render_job_summary(report))
+        if not publish:
+            return
+        self.publisher.finish_check(report)
+        self.publisher.upsert_comment(report)
+        links = {"comment-url": self.publisher.comment_url, "check-run-url": self.publisher.check_run_url}
+        self.wf.set_outputs({name: url for name, url in links.items() if url})
 
     def _log_verdict(self, settings: Settings, report: Report) -> None:
         runs = report.status.runs() if report.status else []

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 import requests
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from . import __version__
@@ -115,8 +116,18 @@ class AutosanaClient:
     def trigger(self, body: dict[str, Any]) -> TriggerResponse:
         try:
             response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._timeout)
+        except requests.ConnectionError as exc:
+            if _never_connected(exc):
+                raise TransientApiError(f"could not reach {self.base_url} to start the flows: {_reason(exc)}") from None
+            raise TransientApiError(
+                f"the connection to {self.base_url} broke while starting the flows ({_reason(exc)}); they may have "
+                "started anyway, check the Autosana dashboard before running again"
+            ) from None
         except requests.RequestException as exc:
-            raise TransientApiError(f"could not reach {self.base_url} to start the flows: {_reason(exc)}") from None
+            raise TransientApiError(
+                f"starting the flows on {self.base_url} failed ({_reason(exc)}); they may have started anyway, "
+                "check the Autosana dashboard before running again"
+            ) from None
         return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
 
     def batch_status(self, batch_id: str) -> BatchStatus:
@@ -181,8 +192,23 @@ def _validation_item(item: object) -> str:
     return str(item)
 
 
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost error under requests' and urllib3's wrappers."""
+    cause = exc
+    while True:
+        if isinstance(cause, MaxRetryError) and cause.reason is not None:
+            cause = cause.reason
+        elif cause.args and isinstance(cause.args[0], BaseException):
+            cause = cause.args[0]
+        else:
+            return cause
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """True when no byte of the request can have reached the server."""
+    return isinstance(_root_cause(exc), NewConnectionError | ConnectTimeoutError)
+
+
 def _reason(exc: requests.RequestException) -> str:
-    cause: BaseException = exc
-    while cause.__context__ is not None and not isinstance(cause, OSError):
-        cause = cause.__context__
-    return f"{type(exc).__name__}: {cause}"[:300]
+    cause = _root_cause(exc)
+    return f"{type(cause).__name__}: {cause}"[:300]

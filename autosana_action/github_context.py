@@ -45,6 +45,15 @@ class EventContext:
         return variables
 
 
+def with_overrides(context: EventContext, pr_number: int | None, commit_sha: str | None) -> EventContext:
+    """The pr-number and commit-sha inputs win over the event."""
+    if pr_number is not None:
+        context = replace(context, pr_number=pr_number)
+    if commit_sha:
+        context = replace(context, head_sha=commit_sha.lower())
+    return context
+
+
 def load_event(env: Mapping[str, str]) -> EventContext:
     payload = _payload(env.get("GITHUB_EVENT_PATH"))
     name = env.get("GITHUB_EVENT_NAME", "")

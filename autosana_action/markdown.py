@@ -17,15 +17,22 @@ _WHITESPACE = re.compile(r"\s+")
 ZWSP = "\u200b"
 
 
+def _flat(value: str | None, max_chars: int) -> str:
+    flat = _WHITESPACE.sub(" ", value or "").strip()
+    return flat if len(flat) <= max_chars else flat[: max_chars - 1].rstrip() + "…"
+
+
 def text(value: str | None, max_chars: int = 500) -> str:
     """One line of inert Markdown for a table cell or a sentence."""
-    if not value:
-        return ""
-    flat = _WHITESPACE.sub(" ", value).strip()
-    if len(flat) > max_chars:
-        flat = flat[: max_chars - 1].rstrip() + "…"
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = _flat(value, max_chars).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _LIST_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", flat))
+    return _MENTION.sub(lambda m: m.group(1) + ZWSP, flat)
+
+
+def html_text(value: str | None, max_chars: int = 500) -> str:
+    """One line of inert text inside an HTML element (where Markdown escapes would show)."""
+    flat = _flat(value, max_chars).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = flat.replace('"', "&quot;")
     return _MENTION.sub(lambda m: m.group(1) + ZWSP, flat)
 
 
@@ -36,7 +43,7 @@ def safe_url(value: str | None) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return quote(value.strip(), safe="/:?&=%#+,;@~!$*'._-[]")
+    return quote(value.strip(), safe="/:?&=%#+,;@~!$*'._-")
 
 
 def link(label: str, url: str | None) -> str:

@@ -106,6 +106,20 @@ def run_row(run: Run, summary_chars: int) -> str:
 TABLE_HEAD = "| Status | Flow | Summary |\n|---|---|---|\n"
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where the report goes: its size limit in bytes, how much of each summary fits, and the
+    hidden marker and footer that frame it."""
+
+    limit: int
+    summary_chars: int
+    marker: str = ""
+    footer: str = ""
+
+
+JOB_SUMMARY = Layout(limit=JOB_SUMMARY_LIMIT, summary_chars=1000)
+
+
 def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[int, list[tuple[Run, str]]], int, int]:
     """Pick rows to show within ``budget`` bytes, problems first. Returns rows by group index
     (in display order), and how many runs and problem runs were left out."""
@@ -119,7 +133,7 @@ def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[i
         cost = len(row.encode())
         gi = index[id(group)]
         if gi not in chosen:
-            cost += len(group_heading(group).encode()) + len(TABLE_HEAD) + 2
+            cost += group_overhead(group)
         if used + cost > budget:
             left_out += 1
             left_out_problems += is_problem(run)
@@ -129,16 +143,35 @@ def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[i
     return chosen, left_out, left_out_problems
 
 
-def group_heading(group: RunGroup) -> str:
-    title = md.link(md.text(group.name or "Run group", 200), group.url)
-    return f"### {status_icon(group.status)} {title}\n"
+def group_overhead(group: RunGroup) -> int:
+    """An upper bound of the bytes a group adds around its rows."""
+    return len(group_block(group, [], hidden=10**9).encode()) + len(TABLE_HEAD)
 
 
-def render_job_summary(report: Report, limit: int = JOB_SUMMARY_LIMIT) -> str:
-    head = [
-        f"## {RESULT_ICONS[report.result]} {md.text(report.check_name, 100)}: {md.text(report.headline, 300)}",
-        "",
-    ]
+def group_block(group: RunGroup, rows: list[tuple[Run, str]], hidden: int) -> str:
+    """A group's runs: problems in an open table, the rest folded."""
+    tally = Counts.of_runs(group.runs).title()
+    problems = "".join(row for run, row in rows if is_problem(run))
+    fine = "".join(row for run, row in rows if not is_problem(run))
+    if problems or any(is_problem(r) for r in group.runs):
+        title = md.link(md.text(group.name or "Run group", 200), group.url)
+        out = f"### {status_icon(group.status)} {title} · {tally}\n\n{TABLE_HEAD}{problems}\n"
+        if fine:
+            count = fine.count("\n")
+            out += f"<details><summary>{count} passed or skipped</summary>\n\n{TABLE_HEAD}{fine}\n</details>\n\n"
+    else:
+        name = md.html_text(group.name or "Run group", 200)
+        out = f"<details><summary>{status_icon(group.status)} {name} · {tally}</summary>\n\n"
+        if md.safe_url(group.url):
+            out += f"{md.link('Open the group on Autosana', group.url)}\n\n"
+        out += f"{TABLE_HEAD}{fine}\n</details>\n\n"
+    if hidden:
+        out += f"_{hidden} more runs of this group are not shown._\n\n"
+    return out
+
+
+def render(report: Report, layout: Layout = JOB_SUMMARY) -> str:
+    head = [f"## {RESULT_ICONS[report.result]} {md.text(report.check_name, 100)}: {md.text(report.headline, 300)}", ""]
     head += context_lines(report)
     head.append("")
     if report.counts is not None and report.counts.total:
@@ -149,23 +182,24 @@ def render_job_summary(report: Report, limit: int = JOB_SUMMARY_LIMIT) -> str:
         head.append("**The batch's own numbers disagree, so this result cannot be trusted as green:**\n")
         head += [f"- {md.text(p, 300)}" for p in report.problems[:20]]
         head.append("")
-    text = "\n".join(head) + "\n"
+    text = layout.marker + "\n".join(head) + "\n"
     reserve = 400  # the line that says what was left out
-    chosen, left_out, left_out_problems = select_rows(report, limit - len(text.encode()) - reserve, 1000)
+    budget = layout.limit - len(text.encode()) - len(layout.footer.encode()) - reserve
+    chosen, left_out, left_out_problems = select_rows(report, budget, layout.summary_chars)
     parts = [text]
     groups = report.groups()
     for gi in sorted(chosen):
         group = groups[gi]
-        parts.append(group_heading(group))
         shown = chosen[gi]
-        parts.append("\n" + TABLE_HEAD + "".join(row for _, row in shown))
-        hidden = len(group.runs) - len(shown)
-        if hidden:
-            parts.append(f"\n_{hidden} more runs of this group are not shown._\n")
-        parts.append("\n")
+        parts.append(group_block(group, shown, hidden=len(group.runs) - len(shown)))
     if left_out:
         parts.append(
             f"**{left_out} runs are not listed here ({left_out_problems} of them did not pass) to stay within "
-            "GitHub's size limit.** Open the run groups above on Autosana for all of them.\n"
+            "GitHub's size limit.** Open the run groups above on Autosana for all of them.\n\n"
         )
+    parts.append(layout.footer)
     return "".join(parts)
+
+
+def render_job_summary(report: Report) -> str:
+    return render(report, JOB_SUMMARY)

@@ -4,7 +4,6 @@ in full before anything talks to an API, with errors that name the input and the
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,6 +62,8 @@ FIXES: dict[str, str] = {
     "check-run": "Use true or false.",
     "job-summary": "Use true or false.",
     "junit-path": "Use a relative file path inside the workspace, e.g. autosana-junit.xml.",
+    "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
+    "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
 INPUT_NAMES = tuple(FIXES)
@@ -200,8 +201,8 @@ class Settings(BaseModel):
         Literal["chrome", "chromium", "firefox", "edge"] | None, BeforeValidator(_normalise_browser)
     ] = Field(None, alias="web-browser")
     wait: Bool = True
-    poll_interval: float = Field(10.0, alias="poll-interval", ge=0.1)
-    timeout_minutes: float = Field(60.0, alias="timeout-minutes", gt=0)
+    poll_interval: float = Field(10.0, alias="poll-interval", ge=0.1, allow_inf_nan=False)
+    timeout_minutes: float = Field(60.0, alias="timeout-minutes", gt=0, allow_inf_nan=False)
     fail_on: Annotated[frozenset[str], BeforeValidator(_parse_fail_on)] = Field(
         frozenset(DEFAULT_FAIL_ON.split(",")), alias="fail-on"
     )
@@ -213,6 +214,8 @@ class Settings(BaseModel):
     check_run: Bool = Field(True, alias="check-run")
     job_summary: Bool = Field(True, alias="job-summary")
     junit_path: str | None = Field(None, alias="junit-path")
+    pr_number: int | None = Field(None, alias="pr-number", gt=0)
+    commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")
 
     @field_validator("api_url")
     @classmethod
@@ -221,13 +224,6 @@ class Settings(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/")
-
-    @field_validator("poll_interval", "timeout_minutes")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError("it must be a finite number")
-        return value
 
     @property
     def is_web(self) -> bool:
@@ -293,6 +289,12 @@ def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:
         reason = f"{value!r} is not one of the allowed values"
     elif err["type"] in ("float_parsing", "float_type") and value is not None:
         reason = f"{value!r} is not a number"
+    elif err["type"] == "string_pattern_mismatch" and value is not None:
+        reason = f"{value!r} is not a full commit SHA"
+    elif err["type"] in ("int_parsing", "int_from_float") and value is not None:
+        reason = f"{value!r} is not a whole number"
+    elif err["type"] == "finite_number" and value is not None:
+        reason = f"{value!r} is not a finite number"
     elif name not in SECRET_INPUTS and value is not None and err["type"] in ("greater_than_equal", "greater_than"):
         reason = f"{value!r} is too small ({reason.lower()})"
     return InputProblem(name, reason)

@@ -5,10 +5,11 @@ green."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .models import ERROR, FAILED, FINAL_STATUSES, PASSED, SKIPPED, TERMINATED, BatchStatus
+from .models import ERROR, FAILED, FINAL_STATUSES, PASSED, SKIPPED, TERMINATED, BatchStatus, Run
 
 
 class Result(StrEnum):
@@ -30,7 +31,11 @@ class Counts:
 
     @classmethod
     def of(cls, status: BatchStatus) -> Counts:
-        return cls(dict(Counter(run.status for _, run in status.runs())))
+        return cls.of_runs(run for _, run in status.runs())
+
+    @classmethod
+    def of_runs(cls, runs: Iterable[Run]) -> Counts:
+        return cls(dict(Counter(run.status for run in runs)))
 
     @property
     def total(self) -> int:
@@ -63,8 +68,13 @@ class Verdict:
         return self.result in (Result.PASSED, Result.TRIGGERED)
 
 
+REPORTED_AS_FAILED = frozenset({FAILED, ERROR, TERMINATED})
+
+
 def judge(status: BatchStatus, fail_on: frozenset[str], expected_runs: int | None = None) -> Verdict:
-    """The verdict for a complete batch."""
+    """The verdict for a complete batch. With ``fail_on`` empty (fail-on: none) the result still
+    says what happened; whether it fails the step is decided elsewhere."""
+    fail_on = fail_on or REPORTED_AS_FAILED
     counts = Counts.of(status)
     problems = _inconsistencies(status, counts, expected_runs)
     if counts.total == 0:
@@ -72,7 +82,7 @@ def judge(status: BatchStatus, fail_on: frozenset[str], expected_runs: int | Non
 
     failing = [s for s in COUNTED_STATUSES if s in fail_on and counts.get(s)]
     unknown = counts.other
-    if fail_on and (failing or unknown or problems):
+    if failing or unknown or problems:
         headline = counts.title()
         if problems and not failing and not unknown:
             headline += ", but the batch's counters do not add up"

@@ -1,0 +1,21 @@
+# syntax=docker/dockerfile:1
+# The base is an argument so the image can be built offline on a local stand-in; the default is
+# the real, version-pinned image.
+ARG BASE_IMAGE=python:3.12.8-slim-bookworm
+FROM ${BASE_IMAGE}
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1
+
+COPY requirements.txt /opt/autosana-action/requirements.txt
+RUN python -m pip install --no-cache-dir --no-compile --require-hashes --only-binary=:all: \
+        -r /opt/autosana-action/requirements.txt
+
+COPY entrypoint.py /opt/autosana-action/entrypoint.py
+COPY autosana_action /opt/autosana-action/autosana_action
+# Compile once at build time: the runner starts a fresh container for every job.
+RUN python -m compileall -q -j 0 /opt/autosana-action "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+
+ENTRYPOINT ["/usr/local/bin/python", "/opt/autosana-action/entrypoint.py"]

@@ -1,0 +1,40 @@
+# Everything installs itself: a fresh machine needs only python3 (3.11+), make and npm.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.txt | sha1sum | cut -c1-12)
+NPM_STAMP := tests/npm/node_modules/.installed
+
+.PHONY: demo test lint typecheck pytest requirements clean
+
+demo: $(STAMP)
+	$(PY) -m autosana_action demo
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP) $(NPM_STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP) $(NPM_STAMP)
+	$(VENV)/bin/pytest
+
+$(STAMP): pyproject.toml requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(NPM_STAMP): tests/npm/package-lock.json
+	cd tests/npm && npm ci --no-audit --no-fund --silent
+	touch $@
+
+requirements: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.txt pyproject.toml
+	sed -i '1i # Runtime dependencies of the image, pinned with hashes. Regenerate with: make requirements' requirements.txt
+
+clean:
+	rm -rf $(VENV) tests/npm/node_modules .mypy_cache .ruff_cache .pytest_cache

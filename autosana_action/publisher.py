@@ -1,0 +1,239 @@
+"""All GitHub I/O: the check run and the sticky PR comment, through PyGithub.
+
+GitHub saying no (a fork's read-only token, a missing permission, an outage) never fails the
+step: we warn once, say where to look, and let the exit status reflect the tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+from urllib.parse import quote
+
+from github import Auth, Github, GithubException, GithubRetry
+from github.CheckRun import CheckRun
+from github.Repository import Repository
+
+from .github_context import EventContext
+from .report import Layout, Report, render
+from .settings import Settings
+from .verdict import Result
+from .workflow import Workflow
+
+COMMENT_LIMIT = 65536
+CHECK_TEXT_LIMIT = 65535
+PERMISSIONS_HELP = "https://github.com/autosana/autosana-action#permissions"
+T = TypeVar("T")
+
+
+def comment_marker(check_name: str) -> str:
+    # Percent-encoding keeps any check name from closing the HTML comment early.
+    return f"<!-- autosana-action check={quote(check_name, safe=' ')} -->\n"
+
+
+def conclusion_for(report: Report, settings: Settings) -> str:
+    if report.result is Result.PASSED:
+        return "success"
+    if report.result is Result.TIMED_OUT:
+        return "timed_out"
+    if report.result is Result.CANCELLED:
+        return "cancelled"
+    if report.result is Result.NO_FLOWS or not settings.fail_on_results:
+        return "neutral"
+    return "failure"
+
+
+@dataclass
+class Target:
+    pr_number: int | None
+    head_sha: str | None
+
+
+class GitHubPublisher:
+    def __init__(self, settings: Settings, context: EventContext, workflow: Workflow) -> None:
+        self.settings = settings
+        self.context = context
+        self.wf = workflow
+        self.comment_url: str | None = None
+        self.check_run_url: str | None = None
+        self._check: CheckRun | None = None
+        self._refused = False
+        token = settings.github_token.get_secret_value() if settings.github_token else ""
+        self._repo: Repository | None = None
+        if token and context.repository:
+            gh = Github(
+                base_url=context.api_url,
+                auth=Auth.Token(token),
+                lazy=True,
+                timeout=15,
+                per_page=100,
+                # PyGithub sleeps between requests by default; one job makes a handful of calls.
+                seconds_between_requests=None,
+                seconds_between_writes=None,
+                retry=GithubRetry(total=3, backoff_factor=0.5, secondary_rate_wait=5),
+            )
+            self._repo = gh.get_repo(context.repository)
+        self.target = Target(context.pr_number, context.head_sha)
+
+    @property
+    def enabled(self) -> bool:
+        return self._repo is not None and not self._refused
+
+    def _call(self, what: str, action: Callable[[], T]) -> T | None:
+        """Run one GitHub call; on refusal warn (once for permissions) and carry on."""
+        if not self.enabled:
+            return None
+        try:
+            return action()
+        except GithubException as exc:
+            message = _github_message(exc)
+            if exc.status in (401, 403, 404) and _is_permission_problem(exc.status, message):
+                self._refused = True
+                fork = (
+                    " This looks like a pull request from a fork, whose token is read-only."
+                    if self.context.is_fork
+                    else ""
+                )
+                self.wf.warning(
+                    f"GitHub refused to {what} ({exc.status}: {message}).{fork} The results are in the job summary; "
+                    f"to get the check run and PR comment, grant `checks: write` and `pull-requests: write`, see "
+                    f"{PERMISSIONS_HELP}",
+                    title="No PR comment or check run",
+                )
+            else:
+                self.wf.warning(f"Could not {what}: GitHub answered {exc.status}: {message}")
+            return None
+        except Exception as exc:  # a network failure must not lose the test results
+            self.wf.warning(f"Could not {what}: {type(exc).__name__}: {exc}")
+            return None
+
+    # -- which PR ----------------------------------------------------------------------------
+    def resolve_pr(self) -> None:
+        """A push has no PR in its payload: look for an open PR whose head is this commit."""
+        if self.target.pr_number is not None or not self.target.head_sha or self._repo is None:
+            return
+        if self.context.event_name not in ("push", "workflow_dispatch", "schedule"):
+            return
+        repo, sha = self._repo, self.target.head_sha
+
+        def find() -> int | None:
+            for pull in repo.get_commit(sha).get_pulls():
+                if pull.state == "open" and pull.head.sha == sha:
+                    return pull.number
+            return None
+
+        self.target.pr_number = self._call("look up the pull request for this commit", find)
+
+    # -- check run ---------------------------------------------------------------------------
+    def start_check(self, batch_id: str) -> None:
+        if not self.settings.check_run or not self.target.head_sha or self._repo is None:
+            return
+        repo, sha = self._repo, self.target.head_sha
+        kwargs: dict[str, object] = {
+            "name": self.settings.check_name,
+            "head_sha": sha,
+            "status": "in_progress",
+            "external_id": batch_id,
+            "started_at": datetime.now(UTC),
+            "output": {"title": "Running Autosana flows", "summary": f"Batch `{batch_id}` is running."},
+        }
+        if self.context.workflow_run_url:
+            kwargs["details_url"] = self.context.workflow_run_url
+        self._check = self._call("create the check run", lambda: repo.create_check_run(**kwargs))  # type: ignore[arg-type]
+        if self._check is not None:
+            self.check_run_url = self._check.html_url
+
+    def finish_check(self, report: Report) -> None:
+        if not self.settings.check_run or not self.target.head_sha or self._repo is None:
+            return
+        summary = render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
+        output = {"title": _title(report), "summary": summary}
+        conclusion = conclusion_for(report, self.settings)
+        details = _details_url(report) or self.context.workflow_run_url
+        now = datetime.now(UTC)
+        check = self._check
+        if check is not None:
+            fields: dict[str, object] = {
+                "status": "completed",
+                "conclusion": conclusion,
+                "completed_at": now,
+                "output": output,
+            }
+            if details:
+                fields["details_url"] = details
+            self._call("complete the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
+            return
+        repo, sha = self._repo, self.target.head_sha
+        kwargs: dict[str, object] = {
+            "name": self.settings.check_name,
+            "head_sha": sha,
+            "status": "completed",
+            "conclusion": conclusion,
+            "completed_at": now,
+            "output": output,
+        }
+        if report.batch_id:
+            kwargs["external_id"] = report.batch_id
+        if details:
+            kwargs["details_url"] = details
+        created = self._call("create the check run", lambda: repo.create_check_run(**kwargs))  # type: ignore[arg-type]
+        if created is not None:
+            self.check_run_url = created.html_url
+
+    # -- sticky comment ----------------------------------------------------------------------
+    def upsert_comment(self, report: Report) -> None:
+        mode = self.settings.comment_mode
+        number = self.target.pr_number
+        if mode == "off" or number is None or self._repo is None:
+            return
+        marker = comment_marker(self.settings.check_name)
+        footer = _footer(report, self.context)
+        body = render(report, Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=footer))
+        issue = self._repo.get_issue(number)
+
+        def upsert() -> str | None:
+            for comment in issue.get_comments():
+                if (comment.body or "").lstrip().startswith(marker.strip()):
+                    comment.edit(body)
+                    return comment.html_url
+            if mode == "failures" and report.result is Result.PASSED:
+                return None
+            return issue.create_comment(body).html_url
+
+        self.comment_url = self._call("write the PR comment", upsert)
+
+
+def _title(report: Report) -> str:
+    return re.sub(r"\s+", " ", report.headline)[:200] or report.result.value
+
+
+def _details_url(report: Report) -> str | None:
+    """Straight to the first group that needs attention, else the first group."""
+    if report.status is None or not report.status.run_groups:
+        return None
+    groups = report.groups()
+    url = groups[0].url
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def _footer(report: Report, context: EventContext) -> str:
+    links = []
+    if context.workflow_run_url:
+        links.append(f"[workflow run]({context.workflow_run_url})")
+    if report.batch_id:
+        links.append(f"batch `{re.sub(r'[^A-Za-z0-9-]', '', report.batch_id)[:64]}`")
+    updated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<sub>{' · '.join(links)} · updated {updated} by autosana-action</sub>\n"
+
+
+def _github_message(exc: GithubException) -> str:
+    data = exc.data
+    if isinstance(data, dict) and data.get("message"):
+        return str(data["message"])[:300]
+    return str(data)[:300] if data else "no details"
+
+
+def _is_permission_problem(status: int, message: str) -> bool:
+    return status == 404 or (status in (401, 403) and "rate limit" not in message.lower())

@@ -1,0 +1,156 @@
+"""Every input is validated before any request, and each problem names the input and the fix."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from autosana_action.settings import FIXES, InvalidInputs, Settings, inputs_from_env, parse_settings
+
+SUITE = "550e8400-e29b-41d4-a716-446655440000"
+FLOW = "660e8400-e29b-41d4-a716-446655440001"
+VALID = {"api-key": "k3y-value", "bundle-id": "com.company.app", "platform": "android", "suite-ids": SUITE}
+
+
+def parse(**changes: str) -> Settings:
+    raw = dict(VALID)
+    raw.update({k.replace("_", "-"): v for k, v in changes.items()})
+    return parse_settings(raw)
+
+
+def problems(**changes: str) -> dict[str, str]:
+    with pytest.raises(InvalidInputs) as caught:
+        parse(**changes)
+    return {p.input: p.message() for p in caught.value.problems}
+
+
+def test_defaults() -> None:
+    s = parse()
+    assert s.api_url == "https://backend.autosana.ai"
+    assert s.poll_interval == 10 and s.timeout_minutes == 60
+    assert s.fail_on == {"failed", "error", "terminated"}
+    assert s.wait and s.pr_variables and s.resolve_suite_context and s.check_run and s.job_summary
+    assert s.comment_mode == "always" and s.check_name == "Autosana"
+
+
+def test_runner_env_names_keep_hyphens() -> None:
+    env = {"INPUT_API-KEY": "abc", "INPUT_SUITE-IDS": SUITE, "INPUT_POLL_INTERVAL": "3", "OTHER": "x"}
+    assert inputs_from_env(env) == {"api-key": "abc", "suite-ids": SUITE, "poll-interval": "3"}
+
+
+def test_id_lists_split_on_commas_spaces_and_newlines() -> None:
+    other = "550e8400-e29b-41d4-a716-446655440002"
+    s = parse(suite_ids=f" {SUITE},{other}\n", flow_ids=f"{FLOW}  {FLOW.upper()}")
+    assert s.suite_ids == [UUID(SUITE), UUID(other)]
+    assert s.flow_ids == [UUID(FLOW), UUID(FLOW)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("PR_NUMBER=42,BRANCH=feature/login", {"PR_NUMBER": "42", "BRANCH": "feature/login"}),
+        ("A=1\nB=two words\n\nC=", {"A": "1", "B": "two words", "C": ""}),
+        ("LIST=a,b,c,NEXT=x", {"LIST": "a,b,c", "NEXT": "x"}),
+        ("URL=https://x.test/?a=b&c=d", {"URL": "https://x.test/?a=b&c=d"}),
+        ('{"A": "1", "B": 2, "C": true}', {"A": "1", "B": "2", "C": "true"}),
+    ],
+)
+def test_variables_forms(raw: str, expected: dict[str, str]) -> None:
+    assert parse(variables=raw).variables == expected
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("Chrome", "chrome"),
+        ("Google Chrome", "chrome"),
+        ("msedge", "edge"),
+        ("Microsoft Edge", "edge"),
+        ("firefox", "firefox"),
+        ("chromium", "chromium"),
+    ],
+)
+def test_browser_aliases_are_normalised(alias: str, name: str) -> None:
+    assert parse(bundle_id="", platform="", app_id="web-1", web_browser=alias).web_browser == name
+
+
+def test_fail_on_none_and_lists() -> None:
+    assert parse(fail_on="none").fail_on == frozenset()
+    assert parse(fail_on="failed, skipped").fail_on == {"failed", "skipped"}
+
+
+def test_decimals_allowed() -> None:
+    s = parse(poll_interval="0.5", timeout_minutes="0.25")
+    assert s.poll_interval == 0.5 and s.timeout_minutes == 0.25
+
+
+@pytest.mark.parametrize(
+    ("changes", "name", "words"),
+    [
+        ({"api_key": ""}, "api-key", "required"),
+        ({"api_url": "ftp://x"}, "api-url", "not an http(s) URL"),
+        ({"api_url": "backend.autosana.ai"}, "api-url", "not an http(s) URL"),
+        ({"platform": ""}, "platform", "needs platform ios or android"),
+        ({"platform": "windows"}, "platform", "'windows' is not one of the allowed values"),
+        ({"app_id": "web-1"}, "bundle-id", "both set"),
+        ({"bundle_id": "", "app_id": "web-1"}, "platform", "app-id is a web app"),
+        ({"bundle_id": "", "platform": ""}, "app-id", "neither app-id"),
+        ({"app_build_id": "build-7"}, "app-build-id", "'build-7' is not a UUID"),
+        ({"suite_ids": "not-a-uuid"}, "suite-ids", "'not-a-uuid' is not a UUID"),
+        ({"suite_ids": f"{SUITE},oops"}, "suite-ids", "'oops' is not a UUID"),
+        ({"suite_ids": " "}, "suite-ids", "nothing to run"),
+        ({"flow_ids": "123"}, "flow-ids", "'123' is not a UUID"),
+        ({"resolve_suite_context": "maybe"}, "resolve-suite-context", "not true or false"),
+        ({"suite_overrides": "{nope"}, "suite-overrides", "not valid JSON"),
+        ({"suite_overrides": "[1]"}, "suite-overrides", "not a JSON object"),
+        ({"suite_overrides": '{"x": "y"}'}, "suite-overrides", "not a UUID"),
+        ({"suite_overrides": f'{{"{FLOW}": "{SUITE}"}}'}, "suite-overrides", "not in flow-ids"),
+        ({"variables": "just words"}, "variables", "not KEY=VALUE"),
+        ({"variables": "1BAD=x"}, "variables", "not KEY=VALUE"),
+        ({"variables": '{"A": '}, "variables", "does not parse"),
+        ({"variables": '{"A": {"nested": 1}}'}, "variables", "not a string, number or boolean"),
+        ({"pr_variables": "yes please"}, "pr-variables", "not true or false"),
+        ({"web_browser": "safari"}, "web-browser", "'safari' is not a supported browser"),
+        ({"wait": "sometimes"}, "wait", "not true or false"),
+        ({"poll_interval": "fast"}, "poll-interval", "'fast' is not a number"),
+        ({"poll_interval": "0.01"}, "poll-interval", "too small"),
+        ({"poll_interval": "nan"}, "poll-interval", "finite"),
+        ({"timeout_minutes": "0"}, "timeout-minutes", "too small"),
+        ({"timeout_minutes": "-5"}, "timeout-minutes", "too small"),
+        ({"timeout_minutes": "inf"}, "timeout-minutes", "finite"),
+        ({"fail_on": "failed,broken"}, "fail-on", "broken is not a run status"),
+        ({"fail_on": "passed"}, "fail-on", "passed is not a run status"),
+        ({"comment_mode": "sometimes"}, "comment-mode", "not one of the allowed values"),
+        ({"check_name": "x" * 101}, "check-name", "at most 100"),
+        ({"check_run": "nope"}, "check-run", "not true or false"),
+        ({"job_summary": "2"}, "job-summary", "not true or false"),
+        ({"pr_number": "abc"}, "pr-number", "'abc' is not a whole number"),
+        ({"pr_number": "0"}, "pr-number", "too small"),
+        ({"commit_sha": "abc123"}, "commit-sha", "'abc123' is not a full commit SHA"),
+    ],
+)
+def test_each_bad_input_is_named_with_its_fix(changes: dict[str, str], name: str, words: str) -> None:
+    found = problems(**changes)
+    assert name in found, found
+    assert words in found[name]
+    assert found[name].startswith(f"Input '{name}': ")
+    assert found[name].endswith(FIXES[name])
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    found = problems(poll_interval="x", wait="perhaps", web_browser="lynx")
+    assert set(found) == {"poll-interval", "wait", "web-browser"}
+
+
+def test_secret_values_are_not_echoed_in_errors() -> None:
+    found = problems(variables="PASSWORD hunter2-secret")
+    assert "hunter2" not in found["variables"]
+
+
+def test_every_fix_belongs_to_an_input_in_action_yml() -> None:
+    import yaml
+    from action_harness import ROOT
+
+    inputs = set(yaml.safe_load((ROOT / "action.yml").read_text())["inputs"])
+    assert set(FIXES) == inputs
