@@ -16,6 +16,6 @@ RUN python -m pip install --no-cache-dir --no-compile --require-hashes --only-bi
 COPY entrypoint.py /opt/autosana-action/entrypoint.py
 COPY autosana_action /opt/autosana-action/autosana_action
 # Compile once at build time: the runner starts a fresh container for every job.
-RUN python -m compileall -q -j 0 /opt/autosana-action "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+RUN python -m compileall -q -j 0 /opt/autosana-action $(python -c 'import site; print(" ".join(site.getsitepackages()))')
 
 ENTRYPOINT ["/usr/local/bin/python", "/opt/autosana-action/entrypoint.py"]

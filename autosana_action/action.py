@@ -130,8 +130,14 @@ class ActionRun:
 
             self.cancellation.install()
             self.publisher.resolve_pr()
-            self.publisher.start_check(trigger.batch_id)
             log = RunLog(self.wf)
+
+            def on_status(status: BatchStatus) -> None:
+                log.update(status)
+                # Created on the first status, so its link can go to the Autosana run group.
+                first_group = status.run_groups[0].url if status.run_groups else None
+                self.publisher.start_check(trigger.batch_id, first_group)
+
             polled = poll(
                 client,
                 trigger.batch_id,
@@ -139,7 +145,7 @@ class ActionRun:
                 timeout=settings.timeout_minutes * 60,
                 cancellation=self.cancellation,
                 workflow=self.wf,
-                on_status=log.update,
+                on_status=on_status,
             )
         self._conclude(report, polled, settings, trigger)
         self._finish(settings, report, publish=True)

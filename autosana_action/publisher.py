@@ -16,6 +16,7 @@ from github import Auth, Github, GithubException, GithubRetry
 from github.CheckRun import CheckRun
 from github.Repository import Repository
 
+from . import markdown as md
 from .github_context import EventContext
 from .report import Layout, Report, render
 from .settings import Settings
@@ -60,6 +61,7 @@ class GitHubPublisher:
         self.check_run_url: str | None = None
         self._check: CheckRun | None = None
         self._refused = False
+        self._started = False
         token = settings.github_token.get_secret_value() if settings.github_token else ""
         self._repo: Repository | None = None
         if token and context.repository:
@@ -127,9 +129,10 @@ class GitHubPublisher:
         self.target.pr_number = self._call("look up the pull request for this commit", find)
 
     # -- check run ---------------------------------------------------------------------------
-    def start_check(self, batch_id: str) -> None:
-        if not self.settings.check_run or not self.target.head_sha or self._repo is None:
+    def start_check(self, batch_id: str, details_url: str | None) -> None:
+        if not self.settings.check_run or not self.target.head_sha or self._repo is None or self._started:
             return
+        self._started = True
         repo, sha = self._repo, self.target.head_sha
         kwargs: dict[str, object] = {
             "name": self.settings.check_name,
@@ -139,8 +142,9 @@ class GitHubPublisher:
             "started_at": datetime.now(UTC),
             "output": {"title": "Running Autosana flows", "summary": f"Batch `{batch_id}` is running."},
         }
-        if self.context.workflow_run_url:
-            kwargs["details_url"] = self.context.workflow_run_url
+        details = md.safe_url(details_url) or self.context.workflow_run_url
+        if details:
+            kwargs["details_url"] = details
         self._check = self._call("create the check run", lambda: repo.create_check_run(**kwargs))  # type: ignore[arg-type]
         if self._check is not None:
             self.check_run_url = self._check.html_url
@@ -211,11 +215,8 @@ def _title(report: Report) -> str:
 
 def _details_url(report: Report) -> str | None:
     """Straight to the first group that needs attention, else the first group."""
-    if report.status is None or not report.status.run_groups:
-        return None
     groups = report.groups()
-    url = groups[0].url
-    return url if url and url.startswith(("https://", "http://")) else None
+    return md.safe_url(groups[0].url) if groups else None
 
 
 def _footer(report: Report, context: EventContext) -> str:

@@ -70,7 +70,8 @@ def test_check_run_is_in_progress_while_polling(
     runner.run(base_inputs(sim))
     create = next(r for r in github.requests if r.method == "POST" and r.path.endswith("/check-runs"))
     assert create.body["status"] == "in_progress"
-    assert create.body["details_url"].endswith("/actions/runs/4242")
+    assert create.body["details_url"].startswith("https://autosana.ai/runs/groups/")
+    assert create.body["external_id"] in sim.batches
     assert create.headers["Authorization"] in (f"token {FAKE_GITHUB_TOKEN}", f"Bearer {FAKE_GITHUB_TOKEN}")
 
 
