@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, TextIO
 
 from .autosana_client import ApiError, AutosanaClient
 from .cancellation import Cancellation
 from .console import RunLog, run_lines
+from .details import fetch_details, runs_to_explain
 from .github_context import EventContext, load_event, with_overrides
-from .models import BatchStatus, TriggerResponse
+from .history import Comparison
+from .junit import write_junit
+from .models import BatchStatus, TriggerResponse, is_problem
 from .poller import Outcome, PollResult, poll
 from .publisher import GitHubPublisher
-from .report import Report, is_problem, render_job_summary
+from .report import Report, render_job_summary
+from .results_file import RESULTS_FILE, write_results
 from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
 from .verdict import Counts, Result, judge
 from .workflow import Workflow, plain
@@ -147,9 +152,25 @@ class ActionRun:
                 workflow=self.wf,
                 on_status=on_status,
             )
-        self._conclude(report, polled, settings, trigger)
+            self._conclude(report, polled, settings, trigger)
+            if polled.outcome is not Outcome.CANCELLED and report.status is not None:
+                self._explain(client, report)
         self._finish(settings, report, publish=True)
         return exit_code(report.result, settings)
+
+    def _explain(self, client: AutosanaClient, report: Report) -> None:
+        """Run details for the runs worth explaining, and what changed since the last report."""
+        assert report.status is not None
+        runs = [run for _, run in report.status.runs()]
+        chosen, left_out = runs_to_explain(runs)
+        report.details, errors = fetch_details(client, chosen)
+        if errors:
+            self.wf.warning(f"{len(errors)} run details could not be read; first: {errors[0]}")
+        if left_out:
+            report.notes.append(f"Details are shown for the first {len(chosen)} runs; {left_out} more did not pass.")
+        previous = self.publisher.previous_state()
+        if previous is not None:
+            report.comparison = Comparison.between(previous, report.status)
 
     def _base_report(self, settings: Settings, context: EventContext, result: Result, headline: str) -> Report:
         return Report(
@@ -208,6 +229,7 @@ class ActionRun:
         outputs.update({f"{s}-flows": str(counts.get(s)) for s in COUNT_OUTPUTS})
         if report.batch_id:
             outputs["batch-id"] = report.batch_id
+        outputs.update(self._write_files(settings, report))
         self.wf.set_outputs(outputs)
         if settings.job_summary:
             self.wf.write_summary(render_job_summary(report))
@@ -217,6 +239,18 @@ class ActionRun:
         self.publisher.upsert_comment(report)
         links = {"comment-url": self.publisher.comment_url, "check-run-url": self.publisher.check_run_url}
         self.wf.set_outputs({name: url for name, url in links.items() if url})
+
+    def _write_files(self, settings: Settings, report: Report) -> dict[str, str]:
+        workspace = Path(self.env.get("GITHUB_WORKSPACE") or ".")
+        written: dict[str, str] = {}
+        try:
+            write_results(report, workspace / RESULTS_FILE)
+            written["results-json"] = RESULTS_FILE
+            if settings.junit_path:
+                write_junit(report, workspace / settings.junit_path)
+        except OSError as exc:
+            self.wf.warning(f"Could not write the results files: {exc}")
+        return written
 
     def _log_verdict(self, settings: Settings, report: Report) -> None:
         runs = report.status.runs() if report.status else []

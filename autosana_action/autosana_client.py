@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Self, TypeVar
+from urllib.parse import quote
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -12,7 +13,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 from urllib3.util.retry import Retry
 
 from . import __version__
-from .models import BatchStatus, TriggerResponse
+from .models import BatchStatus, RunDetail, TriggerResponse
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -138,6 +139,13 @@ class AutosanaClient:
         except requests.RequestException as exc:
             raise TransientApiError(f"status request failed: {_reason(exc)}") from None
         return self._parse(response, BatchStatus, what="reading the batch status", idempotent=True)
+
+    def run_detail(self, run_id: str) -> RunDetail:
+        try:
+            response = self._reads.get(f"{self.base_url}/api/v1/runs/{quote(run_id, safe='')}", timeout=self._timeout)
+        except requests.RequestException as exc:
+            raise TransientApiError(f"run detail request failed: {_reason(exc)}") from None
+        return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)
 
     def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
         status = response.status_code

@@ -61,6 +61,7 @@ def demo(summary_path: Path, poll_interval: str) -> int:
             **os.environ,
             "GITHUB_OUTPUT": str(output_file),
             "GITHUB_STEP_SUMMARY": str(summary_file),
+            "GITHUB_WORKSPACE": tmp,
             "INPUT_API-KEY": "demo-key",
             "INPUT_API-URL": sim.url,
             "INPUT_BUNDLE-ID": "com.company.app",

@@ -3,8 +3,8 @@ something changed."""
 
 from __future__ import annotations
 
-from .models import FINAL_STATUSES, BatchStatus, Run, RunGroup
-from .report import is_problem, status_icon
+from .models import FINAL_STATUSES, BatchStatus, Run, RunGroup, is_problem
+from .report import status_icon
 from .verdict import Counts
 from .workflow import Workflow, plain
 

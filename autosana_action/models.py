@@ -3,6 +3,8 @@ unknown statuses are kept as text), strict where a wrong answer must not pass fo
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 PASSED = "passed"
@@ -13,6 +15,11 @@ TERMINATED = "terminated"
 FINAL_STATUSES = frozenset({PASSED, SKIPPED, FAILED, ERROR, TERMINATED})
 # Statuses the API uses while a run has not ended; anything else is reported as it is.
 PENDING_STATUSES = frozenset({"queued", "pending", "running", "in_progress", "started", "waiting", "scheduled"})
+
+
+def is_problem(run: Run) -> bool:
+    """A run that needs a look: anything but passed or skipped, unknown statuses included."""
+    return run.status not in (PASSED, SKIPPED)
 
 
 class _ApiModel(BaseModel):
@@ -88,3 +95,53 @@ class BatchStatus(_ApiModel):
 
     def runs(self) -> list[tuple[RunGroup, Run]]:
         return [(group, run) for group in self.run_groups for run in group.runs]
+
+
+class RunIssue(_ApiModel):
+    type: str | None = None
+    severity: str | None = None
+    title: str | None = None
+    description: str | None = None
+    actions: list[int] = Field(default_factory=list)
+
+
+class RunAction(_ApiModel):
+    id: str | None = None
+    position: int | None = None
+    type: str | None = None
+    status: str | None = None
+    description: str | None = None
+    value: str | None = None
+    screenshot_url: str | None = None
+    annotated_screenshot_url: str | None = None
+    executed_at: datetime | None = None
+
+
+class RunDetail(_ApiModel):
+    run_id: str
+    flow_name: str | None = None
+    platform: str | None = None
+    status: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    summary: str | None = None
+    issues: list[RunIssue] = Field(default_factory=list)
+    url: str | None = None
+    performance_data_url: str | None = None
+    device_log_url: str | None = None
+    network_log_url: str | None = None
+    actions: list[RunAction] = Field(default_factory=list)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.completed_at is None:
+            return None
+        seconds = (self.completed_at - self.started_at).total_seconds()
+        return seconds if seconds >= 0 else None
+
+    def failing_action(self) -> RunAction | None:
+        """The step the run failed at: the last failed one, else the last one it reached."""
+        failed = [a for a in self.actions if a.status not in (None, "passed", "skipped", "pass")]
+        if failed:
+            return failed[-1]
+        return self.actions[-1] if self.actions and self.status not in ("passed", "skipped") else None

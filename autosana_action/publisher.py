@@ -14,10 +14,12 @@ from urllib.parse import quote
 
 from github import Auth, Github, GithubException, GithubRetry
 from github.CheckRun import CheckRun
+from github.IssueComment import IssueComment
 from github.Repository import Repository
 
 from . import markdown as md
 from .github_context import EventContext
+from .history import State
 from .report import Layout, Report, render
 from .settings import Settings
 from .verdict import Result
@@ -62,6 +64,8 @@ class GitHubPublisher:
         self._check: CheckRun | None = None
         self._refused = False
         self._started = False
+        self._comment: IssueComment | None = None
+        self._comment_looked_up = False
         token = settings.github_token.get_secret_value() if settings.github_token else ""
         self._repo: Repository | None = None
         if token and context.repository:
@@ -187,26 +191,51 @@ class GitHubPublisher:
             self.check_run_url = created.html_url
 
     # -- sticky comment ----------------------------------------------------------------------
+    def _comment_wanted(self) -> bool:
+        return self.settings.comment_mode != "off" and self.target.pr_number is not None and self._repo is not None
+
+    def previous_state(self) -> State | None:
+        """The record the last report on this PR left in its comment, if any."""
+        if not self._comment_wanted():
+            return None
+        comment = self._existing_comment()
+        return State.decode(comment.body or "") if comment is not None else None
+
+    def _existing_comment(self) -> IssueComment | None:
+        if self._comment_looked_up:
+            return self._comment
+        assert self._repo is not None and self.target.pr_number is not None
+        issue = self._repo.get_issue(self.target.pr_number)
+        marker = comment_marker(self.settings.check_name).strip()
+
+        def find() -> IssueComment | None:
+            return next((c for c in issue.get_comments() if (c.body or "").lstrip().startswith(marker)), None)
+
+        self._comment = self._call("read the PR comments", find)
+        self._comment_looked_up = True
+        return self._comment
+
     def upsert_comment(self, report: Report) -> None:
-        mode = self.settings.comment_mode
-        number = self.target.pr_number
-        if mode == "off" or number is None or self._repo is None:
+        if not self._comment_wanted():
+            return
+        assert self._repo is not None and self.target.pr_number is not None
+        existing = self._existing_comment()
+        if existing is None and self.settings.comment_mode == "failures" and report.result is Result.PASSED:
             return
         marker = comment_marker(self.settings.check_name)
-        footer = _footer(report, self.context)
-        body = render(report, Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=footer))
-        issue = self._repo.get_issue(number)
+        if report.status is not None:
+            marker += State.of(report.status, report.commit).encode()
+        layout = Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=_footer(report, self.context))
+        body = render(report, layout)
+        issue = self._repo.get_issue(self.target.pr_number)
 
-        def upsert() -> str | None:
-            for comment in issue.get_comments():
-                if (comment.body or "").lstrip().startswith(marker.strip()):
-                    comment.edit(body)
-                    return comment.html_url
-            if mode == "failures" and report.result is Result.PASSED:
-                return None
+        def write() -> str:
+            if existing is not None:
+                existing.edit(body)
+                return existing.html_url
             return issue.create_comment(body).html_url
 
-        self.comment_url = self._call("write the PR comment", upsert)
+        self.comment_url = self._call("write the PR comment", write)
 
 
 def _title(report: Report) -> str:

@@ -9,7 +9,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import markdown as md
-from .models import ERROR, FAILED, PASSED, SKIPPED, TERMINATED, BatchStatus, Run, RunGroup
+from .history import Comparison, run_key
+from .models import (
+    ERROR,
+    FAILED,
+    PASSED,
+    SKIPPED,
+    TERMINATED,
+    BatchStatus,
+    Run,
+    RunDetail,
+    RunGroup,
+    RunIssue,
+    is_problem,
+)
 from .verdict import COUNTED_STATUSES, Counts, Result
 
 STATUS_ICONS = {
@@ -40,10 +53,6 @@ def run_sort_key(run: Run) -> int:
     return {FAILED: 0, ERROR: 1, TERMINATED: 2, SKIPPED: 4, PASSED: 5}.get(run.status, 3)
 
 
-def is_problem(run: Run) -> bool:
-    return run.status not in (PASSED, SKIPPED)
-
-
 @dataclass
 class Report:
     result: Result
@@ -59,6 +68,13 @@ class Report:
     workflow_run_url: str | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    details: dict[str, RunDetail] = field(default_factory=dict)
+    comparison: Comparison | None = None
+
+    @property
+    def verdict_line(self) -> str:
+        change = self.comparison.sentence() if self.comparison else ""
+        return f"{self.headline} · {change}" if change else self.headline
 
     def groups(self) -> list[RunGroup]:
         """Run groups with problems first; stable otherwise."""
@@ -98,12 +114,89 @@ def context_lines(report: Report) -> list[str]:
     return [" · ".join(facts)] if facts else []
 
 
-def run_row(run: Run, summary_chars: int) -> str:
+def run_row(report: Report, group: RunGroup, run: Run, summary_chars: int) -> str:
     name = md.link(md.text(run.name or run.id, 200), run.url)
-    return f"| {status_icon(run.status)} {md.text(run.status, 40)} | {name} | {md.text(run.summary, summary_chars)} |\n"
+    status = f"{status_icon(run.status)} {md.text(run.status, 40)}"
+    if report.comparison is not None and is_problem(run):
+        key = run_key(group.name, run.name)
+        status += " 🆕 new" if key in report.comparison.new_failures else " 🔁 again"
+    return f"| {status} | {name} | {md.text(run.summary, summary_chars)} |\n"
+
+
+SEVERITY_ICONS = {"critical": "🔴", "major": "🟠", "minor": "🟡", "trivial": "⚪"}
+
+
+def explain(run: Run, detail: RunDetail | None) -> str:
+    """What a reader needs to see why a run did not pass, without opening another tab."""
+    if detail is None:
+        return ""
+    facts = []
+    if detail.duration_seconds is not None:
+        facts.append(f"{detail.duration_seconds:.0f} s")
+    step = detail.failing_action()
+    if step is not None:
+        where = f"step {step.position}" if step.position is not None else "a step"
+        if detail.actions:
+            where += f" of {len(detail.actions)}"
+        line = f"stopped at {where}: {md.code(step.type)} {md.text(step.description, 300)}"
+        if step.value:
+            line += f" (value {md.text(step.value, 80)})"
+        shots = [
+            md.link(label, url)
+            for label, url in (("screenshot", step.screenshot_url), ("annotated", step.annotated_screenshot_url))
+            if md.safe_url(url)
+        ]
+        if shots:
+            line += " · " + " · ".join(shots)
+        facts.append(line)
+    lines = [
+        f"- **{md.text(run.name or run.id, 200)}** · {' · '.join(facts)}"
+        if facts
+        else f"- **{md.text(run.name or run.id, 200)}**"
+    ]
+    lines += [f"  - {issue_line(issue)}" for issue in detail.issues[:10]]
+    artifacts = [
+        md.link(label, url)
+        for label, url in (
+            ("device log", detail.device_log_url),
+            ("network log", detail.network_log_url),
+            ("performance data", detail.performance_data_url),
+        )
+        if md.safe_url(url)
+    ]
+    if artifacts:
+        lines.append(f"  - {' · '.join(artifacts)}")
+    return "\n".join(lines) + "\n"
+
+
+def issue_line(issue: RunIssue) -> str:
+    icon = SEVERITY_ICONS.get((issue.severity or "").lower(), "🔹")
+    kind = " ".join(md.text(x, 40) for x in (issue.severity, issue.type) if x)
+    text = md.text(issue.title, 200)
+    if issue.description:
+        text += f" — {md.text(issue.description, 400)}"
+    return f"{icon} {kind}: {text}" if kind else f"{icon} {text}"
+
+
+def ux_notes(run: Run, detail: RunDetail | None) -> str:
+    """Issues reported on runs that passed, folded with them."""
+    if detail is None or not detail.issues:
+        return ""
+    return "".join(f"- {md.text(run.name, 200)}: {issue_line(i)}\n" for i in detail.issues[:5])
 
 
 TABLE_HEAD = "| Status | Flow | Summary |\n|---|---|---|\n"
+
+
+@dataclass(frozen=True)
+class Item:
+    run: Run
+    row: str
+    extra: str
+
+    @property
+    def size(self) -> int:
+        return len(self.row.encode()) + len(self.extra.encode())
 
 
 @dataclass(frozen=True)
@@ -120,17 +213,19 @@ class Layout:
 JOB_SUMMARY = Layout(limit=JOB_SUMMARY_LIMIT, summary_chars=1000)
 
 
-def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[int, list[tuple[Run, str]]], int, int]:
+def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[int, list[Item]], int, int]:
     """Pick rows to show within ``budget`` bytes, problems first. Returns rows by group index
     (in display order), and how many runs and problem runs were left out."""
     groups = report.groups()
     index = {id(g): i for i, g in enumerate(groups)}
-    chosen: dict[int, list[tuple[Run, str]]] = {}
+    chosen: dict[int, list[Item]] = {}
     used = 0
     left_out = left_out_problems = 0
     for group, run in report.ordered_runs():
-        row = run_row(run, summary_chars)
-        cost = len(row.encode())
+        detail = report.details.get(run.id)
+        extra = explain(run, detail) if is_problem(run) else ux_notes(run, detail)
+        item = Item(run, run_row(report, group, run, summary_chars), extra)
+        cost = item.size
         gi = index[id(group)]
         if gi not in chosen:
             cost += group_overhead(group)
@@ -139,7 +234,7 @@ def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[i
             left_out_problems += is_problem(run)
             continue
         used += cost
-        chosen.setdefault(gi, []).append((run, row))
+        chosen.setdefault(gi, []).append(item)
     return chosen, left_out, left_out_problems
 
 
@@ -148,34 +243,47 @@ def group_overhead(group: RunGroup) -> int:
     return len(group_block(group, [], hidden=10**9).encode()) + len(TABLE_HEAD)
 
 
-def group_block(group: RunGroup, rows: list[tuple[Run, str]], hidden: int) -> str:
-    """A group's runs: problems in an open table, the rest folded."""
+def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
+    """A group's runs: problems in an open table with their explanations, the rest folded."""
     tally = Counts.of_runs(group.runs).title()
-    problems = "".join(row for run, row in rows if is_problem(run))
-    fine = "".join(row for run, row in rows if not is_problem(run))
+    problems = [i for i in items if is_problem(i.run)]
+    fine = [i for i in items if not is_problem(i.run)]
+    fine_table = TABLE_HEAD + "".join(i.row for i in fine) + "\n"
+    ux = "".join(i.extra for i in fine)
+    if ux:
+        fine_table += f"Reported on runs that passed:\n\n{ux}\n"
     if problems or any(is_problem(r) for r in group.runs):
         title = md.link(md.text(group.name or "Run group", 200), group.url)
-        out = f"### {status_icon(group.status)} {title} · {tally}\n\n{TABLE_HEAD}{problems}\n"
+        out = f"### {status_icon(group.status)} {title} · {tally}\n\n{TABLE_HEAD}{''.join(i.row for i in problems)}\n"
+        explained = "".join(i.extra for i in problems)
+        if explained:
+            out += explained + "\n"
         if fine:
-            count = fine.count("\n")
-            out += f"<details><summary>{count} passed or skipped</summary>\n\n{TABLE_HEAD}{fine}\n</details>\n\n"
+            out += f"<details><summary>{len(fine)} passed or skipped</summary>\n\n{fine_table}</details>\n\n"
     else:
         name = md.html_text(group.name or "Run group", 200)
         out = f"<details><summary>{status_icon(group.status)} {name} · {tally}</summary>\n\n"
         if md.safe_url(group.url):
             out += f"{md.link('Open the group on Autosana', group.url)}\n\n"
-        out += f"{TABLE_HEAD}{fine}\n</details>\n\n"
+        out += f"{fine_table}</details>\n\n"
     if hidden:
         out += f"_{hidden} more runs of this group are not shown._\n\n"
     return out
 
 
 def render(report: Report, layout: Layout = JOB_SUMMARY) -> str:
-    head = [f"## {RESULT_ICONS[report.result]} {md.text(report.check_name, 100)}: {md.text(report.headline, 300)}", ""]
+    head = [
+        f"## {RESULT_ICONS[report.result]} {md.text(report.check_name, 100)}: {md.text(report.verdict_line, 300)}",
+        "",
+    ]
     head += context_lines(report)
     head.append("")
     if report.counts is not None and report.counts.total:
         head.append(counts_table(report.counts))
+    if report.comparison and report.comparison.fixed:
+        names = ", ".join(md.text(run, 120) for _, run in report.comparison.fixed[:20])
+        more = len(report.comparison.fixed) - 20
+        head += [f"**Fixed since the last report:** {names}{f' and {more} more' if more > 0 else ''}", ""]
     for note in report.notes:
         head += [f"> {md.text(note, 1000)}", ""]
     if report.problems:

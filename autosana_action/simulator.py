@@ -35,6 +35,7 @@ class FlowPlan:
     status: str = "passed"
     duration: float = 1.0  # seconds of simulated time from the trigger to the run's end
     summary: str | None = None
+    issues: list[dict[str, Any]] | None = None  # None: made up from the outcome
 
 
 @dataclass
@@ -213,6 +214,7 @@ class AutosanaSimulator:
         self.requests: list[Recorded] = []
         self.batches: dict[str, Batch] = {}
         self.summary_override: dict[str, int] = {}
+        self.detail_failure: int | None = None  # answer every run-detail request with this status
         self.lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
@@ -372,6 +374,8 @@ class AutosanaSimulator:
         }
 
     def run_detail(self, run_id: str) -> tuple[int, Any]:
+        if self.detail_failure is not None:
+            return self.detail_failure, {"detail": "Run details are unavailable"}
         for batch in self.batches.values():
             for group in batch.groups:
                 for run in group.runs:
@@ -381,26 +385,98 @@ class AutosanaSimulator:
 
     def _detail(self, batch: Batch, group: _Group, run: _Run) -> dict[str, Any]:
         status = self.run_status(batch, run)
-        started = datetime.fromtimestamp(batch.created, UTC)
-        completed = started + timedelta(seconds=run.plan.duration) if status in FINAL else None
+        final = status in FINAL or self.elapsed(batch) >= run.plan.duration
+        started = datetime.fromtimestamp(batch.created, UTC) + timedelta(seconds=run.plan.duration * 0.2)
+        completed = datetime.fromtimestamp(batch.created, UTC) + timedelta(seconds=run.plan.duration)
         web = batch.request.get("app_id") is not None
+        digest = hashlib.sha256(run.plan.name.encode()).digest()
+        actions = _actions(run, status, started, completed, digest) if final else []
+        issues = run.plan.issues if run.plan.issues is not None else _issues(run, status, actions, digest)
         return {
             "run_id": run.id,
             "flow_name": run.plan.name,
             "platform": "web" if web else batch.request.get("platform"),
             "status": status,
             "started_at": started.isoformat(),
-            "completed_at": completed.isoformat() if completed else None,
+            "completed_at": completed.isoformat() if final else None,
             "source": "ci",
             "actor": {"id": "f8d8fb05-6292-4daa-9bf4-b0cc3b40a366", "name": "Autosana CI", "type": "system"},
-            "summary": run.plan.summary,
-            "issues": [],
+            "summary": run.plan.summary if final else None,
+            "issues": issues,
             "url": f"{self.public_url}/runs/flow/{run.id}",
-            "performance_data_url": None,
-            "device_log_url": f"https://storage.example.com/logs/{run.id}/device.log",
-            "network_log_url": f"https://storage.example.com/logs/{run.id}/network.jsonl" if web else None,
-            "actions": [],
+            "performance_data_url": None if digest[0] % 2 else f"https://storage.example.com/perf/{run.id}.json",
+            "device_log_url": f"https://storage.example.com/logs/{run.id}/device.log?token=sim",
+            "network_log_url": f"https://storage.example.com/logs/{run.id}/network.jsonl?token=sim" if web else None,
+            "actions": actions,
         }
+
+
+_STEPS = [
+    ("tap", "Tap the 'Sign In' button", None),
+    ("send_keys", "Type the email into the email field", "user@example.com"),
+    ("scroll", "Scroll down to the product list", None),
+    ("tap", "Tap the first product card", None),
+    ("tap", "Tap 'Add to cart'", None),
+    ("send_keys", "Type the card number", "4000 0000 0000 0069"),
+    ("tap", "Tap 'Pay'", None),
+]
+
+
+def _actions(run: _Run, status: str, started: datetime, completed: datetime, digest: bytes) -> list[dict[str, Any]]:
+    count = 3 + digest[1] % 4
+    span = (completed - started) / (count + 1)
+    actions = []
+    for position in range(1, count + 1):
+        kind, description, value = _STEPS[(digest[2] + position) % len(_STEPS)]
+        last = position == count
+        step_status = "passed"
+        if last and status in ("failed", "error", "terminated"):
+            kind, description, value = "assert", f"Check that '{run.plan.name}' reaches its expected result", None
+            step_status = "failed"
+        elif last:
+            kind, description, value = "pass", run.plan.summary or "Flow completed", None
+        actions.append(
+            {
+                "id": f"{run.id}-a{position}",
+                "position": position,
+                "type": kind,
+                "status": step_status,
+                "description": description,
+                "value": value,
+                "screenshot_url": f"https://storage.example.com/shots/{run.id}/{position}.png",
+                "annotated_screenshot_url": None
+                if last and step_status == "passed"
+                else f"https://storage.example.com/shots/{run.id}/{position}_annotated.png",
+                "executed_at": (started + span * position).isoformat(),
+            }
+        )
+    return actions
+
+
+def _issues(run: _Run, status: str, actions: list[dict[str, Any]], digest: bytes) -> list[dict[str, Any]]:
+    if not actions:
+        return []
+    if status in ("failed", "error", "terminated"):
+        return [
+            {
+                "type": "functional",
+                "severity": "major",
+                "title": (run.plan.summary or "The flow did not reach its goal").split(". ")[0][:120],
+                "description": run.plan.summary,
+                "actions": [actions[-1]["position"]],
+            }
+        ]
+    if digest[4] % 3 == 0:
+        return [
+            {
+                "type": "ux",
+                "severity": "minor",
+                "title": "No loading indicator",
+                "description": "After the tap there is no visual loading state before the next screen appears.",
+                "actions": [1],
+            }
+        ]
+    return []
 
 
 def _validate_trigger(body: Any) -> Any:

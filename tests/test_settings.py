@@ -126,6 +126,8 @@ def test_decimals_allowed() -> None:
         ({"check_run": "nope"}, "check-run", "not true or false"),
         ({"job_summary": "2"}, "job-summary", "not true or false"),
         ({"pr_number": "abc"}, "pr-number", "'abc' is not a whole number"),
+        ({"junit_path": "/etc/junit.xml"}, "junit-path", "not a relative path inside the workspace"),
+        ({"junit_path": "../outside.xml"}, "junit-path", "not a relative path inside the workspace"),
         ({"pr_number": "0"}, "pr-number", "too small"),
         ({"commit_sha": "abc123"}, "commit-sha", "'abc123' is not a full commit SHA"),
     ],
