@@ -7,7 +7,8 @@ FROM ${BASE_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_CACHE_DIR=1
+    PIP_NO_CACHE_DIR=1 \
+    PIP_ROOT_USER_ACTION=ignore
 
 COPY requirements.txt /opt/autosana-action/requirements.txt
 RUN python -m pip install --no-cache-dir --no-compile --require-hashes --only-binary=:all: \

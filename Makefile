@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.txt | sha1sum | cut -c1-12)
 NPM_STAMP := tests/npm/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest requirements clean
+.PHONY: demo test lint typecheck pytest requirements clean bench
 
 demo: $(STAMP)
 	$(PY) -m autosana_action demo
@@ -41,3 +41,9 @@ requirements: $(STAMP)
 
 clean:
 	rm -rf $(VENV) tests/npm/node_modules .mypy_cache .ruff_cache .pytest_cache
+
+bench: $(STAMP) $(NPM_STAMP)
+	@echo "Machine: $$(nproc) cores, $$(free -g | awk '/Mem:/ {print $$2}') GiB, $$(uname -m), Python $$($(PY) -c 'import platform; print(platform.python_version())')"
+	cd bench && ../$(PY) action_timing.py
+	$(PY) bench/report_render.py
+	bash bench/container.sh

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from .autosana_client import ApiError, AutosanaClient
 from .cancellation import Cancellation
 from .console import RunLog, run_lines
-from .details import fetch_details, runs_to_explain
+from .details import DetailFetcher
 from .github_context import EventContext, load_event, with_overrides
 from .history import Comparison
 from .junit import write_junit
@@ -136,12 +136,17 @@ class ActionRun:
             self.cancellation.install()
             self.publisher.resolve_pr()
             log = RunLog(self.wf)
+            detail_client = AutosanaClient(settings.api_url, settings.api_key.get_secret_value())
+            fetcher = DetailFetcher(detail_client)
 
             def on_status(status: BatchStatus) -> None:
                 log.update(status)
-                # Created on the first status, so its link can go to the Autosana run group.
+                fetcher.submit_finished(status)
+                # Created on the first status, so its link can go to the Autosana run group; the
+                # previous comment is read while the flows run, not after.
                 first_group = status.run_groups[0].url if status.run_groups else None
                 self.publisher.start_check(trigger.batch_id, first_group)
+                self.publisher.previous_state()
 
             polled = poll(
                 client,
@@ -153,21 +158,26 @@ class ActionRun:
                 on_status=on_status,
             )
             self._conclude(report, polled, settings, trigger)
-            if polled.outcome is not Outcome.CANCELLED and report.status is not None:
-                self._explain(client, report)
+            with detail_client:
+                if polled.outcome is not Outcome.CANCELLED and report.status is not None:
+                    self._explain(fetcher, report)
+                else:
+                    fetcher.close()
         self._finish(settings, report, publish=True)
         return exit_code(report.result, settings)
 
-    def _explain(self, client: AutosanaClient, report: Report) -> None:
+    def _explain(self, fetcher: DetailFetcher, report: Report) -> None:
         """Run details for the runs worth explaining, and what changed since the last report."""
         assert report.status is not None
-        runs = [run for _, run in report.status.runs()]
-        chosen, left_out = runs_to_explain(runs)
-        report.details, errors = fetch_details(client, chosen)
-        if errors:
-            self.wf.warning(f"{len(errors)} run details could not be read; first: {errors[0]}")
-        if left_out:
-            report.notes.append(f"Details are shown for the first {len(chosen)} runs; {left_out} more did not pass.")
+        fetcher.submit_finished(report.status)
+        fetcher.collect()
+        report.details = fetcher.details
+        if fetcher.errors:
+            self.wf.warning(f"{len(fetcher.errors)} run details could not be read; first: {fetcher.errors[0]}")
+        if fetcher.left_out_problems:
+            shown = sum(1 for _, run in report.status.runs() if is_problem(run) and run.id in report.details)
+            more = fetcher.left_out_problems
+            report.notes.append(f"Details are shown for {shown} runs that did not pass; {more} more are on Autosana.")
         previous = self.publisher.previous_state()
         if previous is not None:
             report.comparison = Comparison.between(previous, report.status)

@@ -1,51 +1,74 @@
-"""Per-run details (failing step, issues, artifacts) for the runs worth explaining: those that
-did not pass first, then passed runs for their UX issues. Bounded in count, concurrency and
-time; a detail that cannot be read only leaves that run less explained."""
+"""Per-run details (failing step, issues, artifacts) for the runs worth explaining, read in the
+background as each run finishes, so the report waits only for the last few.
+
+Runs that did not pass come first (up to MAX_PROBLEM_DETAILS), passed runs after them for
+their UX issues (up to MAX_PASSED_DETAILS). A detail that cannot be read only leaves that run
+less explained."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from .autosana_client import ApiError, AutosanaClient
-from .models import Run, RunDetail, is_problem
+from .models import PASSED, BatchStatus, Run, RunDetail, is_problem
 
-MAX_DETAILS = 100
+MAX_PROBLEM_DETAILS = 100
+MAX_PASSED_DETAILS = 24
 CONCURRENCY = 8
 TIME_BUDGET = 30.0
 
 
-def runs_to_explain(runs: Iterable[Run], cap: int = MAX_DETAILS) -> tuple[list[Run], int]:
-    """Problem runs first, then passed ones; how many problem runs were left out by the cap."""
-    ordered = sorted(runs, key=lambda r: not is_problem(r))
-    chosen = ordered[:cap]
-    return chosen, sum(is_problem(r) for r in ordered[cap:])
+class DetailFetcher:
+    def __init__(
+        self,
+        client: AutosanaClient,
+        *,
+        concurrency: int = CONCURRENCY,
+        max_problems: int = MAX_PROBLEM_DETAILS,
+        max_passed: int = MAX_PASSED_DETAILS,
+    ) -> None:
+        self._client = client
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="run-detail")
+        self._pending: dict[Future[RunDetail], Run] = {}
+        self._seen: set[str] = set()
+        self._left = {True: max_problems, False: max_passed}
+        self.left_out_problems = 0
+        self.details: dict[str, RunDetail] = {}
+        self.errors: list[str] = []
 
+    def submit_finished(self, status: BatchStatus) -> None:
+        """Start reading details of runs that have just finished (all runs once complete)."""
+        for _, run in status.runs():
+            if run.id in self._seen or not (run.is_final or status.is_complete):
+                continue
+            self._seen.add(run.id)
+            problem = is_problem(run)
+            if not problem and run.status != PASSED:
+                continue
+            if self._left[problem] <= 0:
+                self.left_out_problems += problem
+                continue
+            self._left[problem] -= 1
+            self._pending[self._pool.submit(self._client.run_detail, run.id)] = run
 
-def fetch_details(
-    client: AutosanaClient, runs: list[Run], *, concurrency: int = CONCURRENCY, budget: float = TIME_BUDGET
-) -> tuple[dict[str, RunDetail], list[str]]:
-    """Details by run id, and one line per failure to read one."""
-    details: dict[str, RunDetail] = {}
-    errors: list[str] = []
-    if not runs:
-        return details, errors
-    deadline = time.monotonic() + budget
-    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="run-detail")
-    pending: dict[Future[RunDetail], Run] = {pool.submit(client.run_detail, run.id): run for run in runs}
-    try:
-        while pending:
-            done, _ = wait(pending, timeout=max(deadline - time.monotonic(), 0), return_when=FIRST_COMPLETED)
-            if not done:
-                errors.append(f"{len(pending)} run details were not read within {budget:g} s")
-                break
-            for future in done:
-                run = pending.pop(future)
-                try:
-                    details[run.id] = future.result()
-                except ApiError as exc:
-                    errors.append(f"{run.name or run.id}: {exc}")
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    return details, errors
+    def collect(self, budget: float = TIME_BUDGET) -> None:
+        """Wait for what was started, at most ``budget`` seconds; then stop."""
+        deadline = time.monotonic() + budget
+        try:
+            while self._pending:
+                done, _ = wait(self._pending, timeout=max(deadline - time.monotonic(), 0), return_when=FIRST_COMPLETED)
+                if not done:
+                    self.errors.append(f"{len(self._pending)} run details were not read within {budget:g} s")
+                    break
+                for future in done:
+                    run = self._pending.pop(future)
+                    try:
+                        self.details[run.id] = future.result()
+                    except ApiError as exc:
+                        self.errors.append(f"{run.name or run.id}: {exc}")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -46,6 +46,7 @@ def poll(
     last_error: str | None = None
     failures = polls = 0
     while True:
+        started = clock()
         try:
             with cancellation.interruptible():
                 polls += 1
@@ -67,6 +68,10 @@ def poll(
         remaining = deadline - clock()
         if remaining <= 0:
             return PollResult(Outcome.TIMED_OUT, last, polls, last_error)
-        pause = interval if failures == 0 else min(interval * 2 ** (failures - 1), max(interval, MAX_ERROR_BACKOFF))
+        if failures:
+            pause = min(interval * 2 ** (failures - 1), max(interval, MAX_ERROR_BACKOFF))
+        else:
+            # Polls start `interval` apart, however long the request and our handling took.
+            pause = interval - (clock() - started)
         if cancellation.wait(min(pause, remaining)):
             return PollResult(Outcome.CANCELLED, last, polls, last_error)

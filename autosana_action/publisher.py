@@ -9,13 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
-
-from github import Auth, Github, GithubException, GithubRetry
-from github.CheckRun import CheckRun
-from github.IssueComment import IssueComment
-from github.Repository import Repository
 
 from . import markdown as md
 from .github_context import EventContext
@@ -24,6 +19,12 @@ from .report import Layout, Report, render
 from .settings import Settings
 from .verdict import Result
 from .workflow import Workflow
+
+if TYPE_CHECKING:
+    from github import GithubException
+    from github.CheckRun import CheckRun
+    from github.IssueComment import IssueComment
+    from github.Repository import Repository
 
 COMMENT_LIMIT = 65536
 CHECK_TEXT_LIMIT = 65535
@@ -66,11 +67,19 @@ class GitHubPublisher:
         self._started = False
         self._comment: IssueComment | None = None
         self._comment_looked_up = False
-        token = settings.github_token.get_secret_value() if settings.github_token else ""
-        self._repo: Repository | None = None
-        if token and context.repository:
+        self._repo_handle: Repository | None = None
+        self.target = Target(context.pr_number, context.head_sha)
+
+    @property
+    def _repo(self) -> Repository | None:
+        """The repository, built on first use: PyGithub's import is kept off the path to the
+        first Autosana request."""
+        token = self.settings.github_token.get_secret_value() if self.settings.github_token else ""
+        if self._repo_handle is None and token and self.context.repository:
+            from github import Auth, Github, GithubRetry
+
             gh = Github(
-                base_url=context.api_url,
+                base_url=self.context.api_url,
                 auth=Auth.Token(token),
                 lazy=True,
                 timeout=15,
@@ -80,8 +89,8 @@ class GitHubPublisher:
                 seconds_between_writes=None,
                 retry=GithubRetry(total=3, backoff_factor=0.5, secondary_rate_wait=5),
             )
-            self._repo = gh.get_repo(context.repository)
-        self.target = Target(context.pr_number, context.head_sha)
+            self._repo_handle = gh.get_repo(self.context.repository)
+        return self._repo_handle
 
     @property
     def enabled(self) -> bool:
@@ -91,6 +100,8 @@ class GitHubPublisher:
         """Run one GitHub call; on refusal warn (once for permissions) and carry on."""
         if not self.enabled:
             return None
+        from github import GithubException
+
         try:
             return action()
         except GithubException as exc:

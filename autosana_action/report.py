@@ -70,6 +70,16 @@ class Report:
     notes: list[str] = field(default_factory=list)
     details: dict[str, RunDetail] = field(default_factory=dict)
     comparison: Comparison | None = None
+    _items: dict[tuple[str, int], Item] = field(default_factory=dict, repr=False)
+
+    def item(self, group: RunGroup, run: Run, summary_chars: int) -> Item:
+        """A run's row and explanation, rendered once for every layout that shares its width."""
+        key = (run.id, summary_chars)
+        if key not in self._items:
+            detail = self.details.get(run.id)
+            extra = explain(run, detail) if is_problem(run) else ux_notes(run, detail)
+            self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra)
+        return self._items[key]
 
     @property
     def verdict_line(self) -> str:
@@ -218,17 +228,22 @@ def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[i
     (in display order), and how many runs and problem runs were left out."""
     groups = report.groups()
     index = {id(g): i for i, g in enumerate(groups)}
+    overheads: dict[int, int] = {}
     chosen: dict[int, list[Item]] = {}
     used = 0
     left_out = left_out_problems = 0
     for group, run in report.ordered_runs():
-        detail = report.details.get(run.id)
-        extra = explain(run, detail) if is_problem(run) else ux_notes(run, detail)
-        item = Item(run, run_row(report, group, run, summary_chars), extra)
+        if budget - used < MIN_ROW_BYTES:  # full: only count what is left
+            left_out += 1
+            left_out_problems += is_problem(run)
+            continue
+        item = report.item(group, run, summary_chars)
         cost = item.size
         gi = index[id(group)]
         if gi not in chosen:
-            cost += group_overhead(group)
+            if gi not in overheads:
+                overheads[gi] = group_overhead(group)
+            cost += overheads[gi]
         if used + cost > budget:
             left_out += 1
             left_out_problems += is_problem(run)
@@ -236,6 +251,9 @@ def select_rows(report: Report, budget: int, summary_chars: int) -> tuple[dict[i
         used += cost
         chosen.setdefault(gi, []).append(item)
     return chosen, left_out, left_out_problems
+
+
+MIN_ROW_BYTES = 40
 
 
 def group_overhead(group: RunGroup) -> int:

@@ -84,6 +84,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    at: float = field(default_factory=time.time)
 
 
 DEMO_SUITES: dict[str, GroupPlan] = {
