@@ -129,7 +129,9 @@ class GitHubPublisher:
     # -- which PR ----------------------------------------------------------------------------
     def resolve_pr(self) -> None:
         """A push has no PR in its payload: look for an open PR whose head is this commit."""
-        if self.target.pr_number is not None or not self.target.head_sha or self._repo is None:
+        if self.target.pr_number is not None or not self.target.head_sha or self.settings.comment_mode == "off":
+            return
+        if self._repo is None:
             return
         if self.context.event_name not in ("push", "workflow_dispatch", "schedule"):
             return
@@ -144,14 +146,23 @@ class GitHubPublisher:
         self.target.pr_number = self._call("look up the pull request for this commit", find)
 
     # -- check run ---------------------------------------------------------------------------
+    def _checks_wanted(self) -> bool:
+        return self.settings.check_run and bool(self.target.head_sha) and self._repo is not None
+
+    def _create_check(self, fields: dict[str, object]) -> CheckRun | None:
+        repo = self._repo
+        assert repo is not None and self.target.head_sha is not None
+        fields = {"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields}
+        check = self._call("create the check run", lambda: repo.create_check_run(**fields))  # type: ignore[arg-type]
+        if check is not None:
+            self.check_run_url = check.html_url
+        return check
+
     def start_check(self, batch_id: str, details_url: str | None) -> None:
-        if not self.settings.check_run or not self.target.head_sha or self._repo is None or self._started:
+        if not self._checks_wanted() or self._started:
             return
         self._started = True
-        repo, sha = self._repo, self.target.head_sha
-        kwargs: dict[str, object] = {
-            "name": self.settings.check_name,
-            "head_sha": sha,
+        fields: dict[str, object] = {
             "status": "in_progress",
             "external_id": batch_id,
             "started_at": datetime.now(UTC),
@@ -159,47 +170,32 @@ class GitHubPublisher:
         }
         details = md.safe_url(details_url) or self.context.workflow_run_url
         if details:
-            kwargs["details_url"] = details
-        self._check = self._call("create the check run", lambda: repo.create_check_run(**kwargs))  # type: ignore[arg-type]
-        if self._check is not None:
-            self.check_run_url = self._check.html_url
+            fields["details_url"] = details
+        self._check = self._create_check(fields)
 
     def finish_check(self, report: Report) -> None:
-        if not self.settings.check_run or not self.target.head_sha or self._repo is None:
+        if not self._checks_wanted():
             return
-        summary = render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
-        output = {"title": _title(report), "summary": summary}
-        conclusion = conclusion_for(report, self.settings)
+        fields: dict[str, object] = {
+            "status": "completed",
+            "conclusion": conclusion_for(report, self.settings),
+            "completed_at": datetime.now(UTC),
+            "output": {
+                "title": _title(report),
+                "summary": render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400)),
+            },
+        }
         details = _details_url(report) or self.context.workflow_run_url
-        now = datetime.now(UTC)
+        if details:
+            fields["details_url"] = details
         check = self._check
         if check is not None:
-            fields: dict[str, object] = {
-                "status": "completed",
-                "conclusion": conclusion,
-                "completed_at": now,
-                "output": output,
-            }
-            if details:
-                fields["details_url"] = details
             self._call("complete the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
-            return
-        repo, sha = self._repo, self.target.head_sha
-        kwargs: dict[str, object] = {
-            "name": self.settings.check_name,
-            "head_sha": sha,
-            "status": "completed",
-            "conclusion": conclusion,
-            "completed_at": now,
-            "output": output,
-        }
-        if report.batch_id:
-            kwargs["external_id"] = report.batch_id
-        if details:
-            kwargs["details_url"] = details
-        created = self._call("create the check run", lambda: repo.create_check_run(**kwargs))  # type: ignore[arg-type]
-        if created is not None:
-            self.check_run_url = created.html_url
+        else:
+            # Never started (no status ever arrived, or the trigger failed): report in one go.
+            if report.batch_id:
+                fields["external_id"] = report.batch_id
+            self._create_check(fields)
 
     # -- sticky comment ----------------------------------------------------------------------
     def _comment_wanted(self) -> bool:
