@@ -141,8 +141,9 @@ def explain(run: Run, detail: RunDetail | None) -> str:
     if detail is None:
         return ""
     facts = []
-    if detail.duration_seconds is not None:
-        facts.append(f"{detail.duration_seconds:.0f} s")
+    seconds = detail.duration_seconds
+    if seconds is not None:
+        facts.append(f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s")
     step = detail.failing_action()
     if step is not None:
         where = f"step {step.position}" if step.position is not None else "a step"

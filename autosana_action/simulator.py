@@ -462,8 +462,8 @@ def _issues(run: _Run, status: str, actions: list[dict[str, Any]], digest: bytes
             {
                 "type": "functional",
                 "severity": "major",
-                "title": (run.plan.summary or "The flow did not reach its goal").split(". ")[0][:120],
-                "description": run.plan.summary,
+                "title": re.split(r"[.;]| but ", run.plan.summary or "The flow did not reach its goal")[0][:100],
+                "description": "Seen at the failing step; its annotated screenshot marks the element involved.",
                 "actions": [actions[-1]["position"]],
             }
         ]

@@ -9,9 +9,12 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
+import common  # noqa: F401  (puts tests/ on the path)
+from support.batches import LONG_SUMMARY, big_batch
+
 from autosana_action.details import MAX_PASSED_DETAILS, MAX_PROBLEM_DETAILS
 from autosana_action.junit import junit_xml
-from autosana_action.models import BatchStatus, Run, RunAction, RunDetail, RunGroup, RunIssue
+from autosana_action.models import BatchStatus, RunAction, RunDetail, RunIssue
 from autosana_action.publisher import CHECK_TEXT_LIMIT, COMMENT_LIMIT, comment_marker
 from autosana_action.report import Layout, Report, render, render_job_summary
 from autosana_action.results_file import results_document
@@ -19,29 +22,7 @@ from autosana_action.verdict import judge
 
 
 def batch(runs: int, groups: int = 50) -> BatchStatus:
-    per_group = runs // groups
-    return BatchStatus(
-        is_complete=True,
-        run_groups=[
-            RunGroup(
-                name=f"Suite {g}",
-                status="failed",
-                url=f"https://autosana.ai/runs/groups/{g}",
-                runs=[
-                    Run(
-                        id=f"{g}-{r}",
-                        name=f"Flow {g}.{r}: sign in, search and check out",
-                        status="failed" if r % 10 == 0 else "passed",
-                        url=f"https://autosana.ai/runs/flow/{g}-{r}",
-                        summary="The agent walked through every step and compared each screen with the instructions. "
-                        * 2,
-                    )
-                    for r in range(per_group)
-                ],
-            )
-            for g in range(groups)
-        ],
-    )
+    return big_batch(groups, runs // groups, failing_every=10, summary=LONG_SUMMARY * 2)
 
 
 def details_for(status: BatchStatus) -> dict[str, RunDetail]:

@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-from autosana_action.models import BatchStatus, Run, RunGroup
+from support.batches import big_batch
+
+from autosana_action.models import BatchStatus
 from autosana_action.report import JOB_SUMMARY_LIMIT, Layout, Report, render, render_job_summary
 from autosana_action.verdict import Counts, Result, judge
-
-
-def big_batch(groups: int, runs_per_group: int, failing_every: int) -> BatchStatus:
-    return BatchStatus(
-        is_complete=True,
-        run_groups=[
-            RunGroup(
-                name=f"Suite {g}",
-                status="failed",
-                url=f"https://autosana.ai/runs/groups/{g}",
-                runs=[
-                    Run(
-                        id=f"{g}-{r}",
-                        name=f"Flow {g}.{r} with a fairly long descriptive name",
-                        status="failed" if (g * runs_per_group + r) % failing_every == 0 else "passed",
-                        url=f"https://autosana.ai/runs/flow/{g}-{r}",
-                        summary="The assistant tapped through the screen and checked every element. " * 8,
-                    )
-                    for r in range(runs_per_group)
-                ],
-            )
-            for g in range(groups)
-        ],
-    )
 
 
 def report_for(status: BatchStatus) -> Report:
