@@ -90,8 +90,8 @@ class ActionRunner:
         assert not unknown, f"not inputs of action.yml: {unknown}"
         event_path = self.workdir / "event.json"
         event_path.write_text(json.dumps(self.event))
-        for name in ("output", "summary"):
-            (self.workdir / name).touch()
+        for name in ("output", "summary"):  # the runner gives every step fresh files
+            (self.workdir / name).write_text("")
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.workdir),
