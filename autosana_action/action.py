@@ -6,18 +6,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from .autosana_client import ApiError, AutosanaClient
+from .autosana.client import ApiError, AutosanaClient
+from .autosana.details import DetailFetcher
+from .autosana.models import BatchStatus, TriggerResponse, is_problem
+from .autosana.poller import Outcome, PollResult, poll
 from .cancellation import Cancellation
-from .console import RunLog, run_lines
-from .details import DetailFetcher
-from .github_context import EventContext, load_event, with_overrides
-from .history import Comparison
-from .junit import write_junit
-from .models import BatchStatus, TriggerResponse, is_problem
-from .poller import Outcome, PollResult, poll
-from .publisher import GitHubPublisher
-from .report import Report, render_job_summary
-from .results_file import RESULTS_FILE, write_results
+from .github.context import EventContext, load_event, with_overrides
+from .github.publisher import GitHubPublisher
+from .report.console import RunLog, run_lines
+from .report.history import Comparison
+from .report.junit import write_junit
+from .report.render import Report, render_job_summary
+from .report.results_file import RESULTS_FILE, write_results
 from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
 from .verdict import Counts, Result, judge
 from .workflow import Workflow, plain

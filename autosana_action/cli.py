@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def demo(summary_path: Path, poll_interval: str) -> int:
     from .action import ActionRun
-    from .simulator import DEMO_SUITES, AutosanaSimulator
+    from .autosana.simulator import DEMO_SUITES, AutosanaSimulator
 
     with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
         output_file = Path(tmp, "output")
@@ -95,7 +95,7 @@ def _outputs_as_lines(raw: str) -> str:
 
 
 def serve_simulator(host: str, port: int, time_scale: float) -> int:
-    from .simulator import AutosanaSimulator
+    from .autosana.simulator import AutosanaSimulator
 
     sim = AutosanaSimulator(host=host, port=port, time_scale=time_scale)
     print(f"Autosana simulator on {sim.url} (any X-API-Key is accepted)", flush=True)

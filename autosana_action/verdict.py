@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .models import ERROR, FAILED, FINAL_STATUSES, PASSED, SKIPPED, TERMINATED, BatchStatus, Run
+from .autosana.models import ERROR, FAILED, FINAL_STATUSES, PASSED, SKIPPED, TERMINATED, BatchStatus, Run
 
 
 class Result(StrEnum):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from autosana_action import markdown as md
+from autosana_action.report import markdown as md
 from autosana_action.workflow import escape_data, escape_property, neutralise_line, plain
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from support.batches import big_batch
 
-from autosana_action.models import BatchStatus
-from autosana_action.report import JOB_SUMMARY_LIMIT, Layout, Report, render, render_job_summary
+from autosana_action.autosana.models import BatchStatus
+from autosana_action.report.render import JOB_SUMMARY_LIMIT, Layout, Report, render, render_job_summary
 from autosana_action.verdict import Counts, Result, judge
 
 

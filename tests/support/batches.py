@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autosana_action.models import BatchStatus, Run, RunGroup
+from autosana_action.autosana.models import BatchStatus, Run, RunGroup
 
 LONG_SUMMARY = "The assistant tapped through the screen and checked every element. "
 

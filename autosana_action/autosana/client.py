@@ -12,7 +12,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 from urllib3.util.retry import Retry
 
-from . import __version__
+from .. import __version__
 from .models import BatchStatus, RunDetail, TriggerResponse
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

@@ -3,10 +3,10 @@ something changed."""
 
 from __future__ import annotations
 
-from .models import FINAL_STATUSES, BatchStatus, Run, RunGroup, is_problem
-from .report import status_icon
-from .verdict import Counts
-from .workflow import Workflow, plain
+from ..autosana.models import FINAL_STATUSES, BatchStatus, Run, RunGroup, is_problem
+from ..verdict import Counts
+from ..workflow import Workflow, plain
+from .render import status_icon
 
 
 class RunLog:

@@ -8,9 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import markdown as md
-from .history import Comparison, run_key
-from .models import (
+from ..autosana.models import (
     ERROR,
     FAILED,
     PASSED,
@@ -23,7 +21,9 @@ from .models import (
     RunIssue,
     is_problem,
 )
-from .verdict import COUNTED_STATUSES, Counts, Result
+from ..verdict import COUNTED_STATUSES, Counts, Result
+from . import markdown as md
+from .history import Comparison, run_key
 
 STATUS_ICONS = {
     PASSED: "✅",

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .report import Report
+from .render import Report
 
 RESULTS_FILE = "autosana-results.json"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from .autosana_client import ApiError, AutosanaClient
+from .client import ApiError, AutosanaClient
 from .models import PASSED, BatchStatus, Run, RunDetail, is_problem
 
 MAX_PROBLEM_DETAILS = 100

@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .models import ERROR, FAILED, PASSED, SKIPPED, Run, RunDetail
-from .report import Report
+from ..autosana.models import ERROR, FAILED, PASSED, SKIPPED, Run, RunDetail
+from .render import Report
 
 # XML 1.0 cannot carry most control characters, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

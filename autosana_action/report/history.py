@@ -10,7 +10,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from .models import BatchStatus, is_problem
+from ..autosana.models import BatchStatus, is_problem
 
 _STATE = re.compile(r"<!-- autosana-state v1 ([A-Za-z0-9_=-]+) -->")
 MAX_KEYS = 2000

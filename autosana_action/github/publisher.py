@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-from . import markdown as md
-from .github_context import EventContext
-from .history import State
-from .report import Layout, Report, render
-from .settings import Settings
-from .verdict import Result
-from .workflow import Workflow
+from ..report import markdown as md
+from ..report.history import State
+from ..report.render import Layout, Report, render
+from ..settings import Settings
+from ..verdict import Result
+from ..workflow import Workflow
+from .context import EventContext
 
 if TYPE_CHECKING:
     from github import GithubException

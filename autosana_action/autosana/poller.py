@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .autosana_client import ApiError, AutosanaClient, TransientApiError
-from .cancellation import Cancellation, Cancelled
+from ..cancellation import Cancellation, Cancelled
+from ..workflow import Workflow
+from .client import ApiError, AutosanaClient, TransientApiError
 from .models import BatchStatus
-from .workflow import Workflow
 
 MAX_ERROR_BACKOFF = 60.0
 

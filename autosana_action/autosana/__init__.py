@@ -1,0 +1,1 @@
+"""The Autosana side: API client and models, polling, run details, and the simulator."""
