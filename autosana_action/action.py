@@ -11,8 +11,10 @@ from .autosana.details import DetailFetcher
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
 from .autosana.poller import Outcome, PollResult, poll
 from .cancellation import Cancellation
+from .crash import report_crash
 from .github.context import EventContext, load_event, with_overrides
 from .github.publisher import GitHubPublisher
+from .outcome import EXIT_USAGE, outcome_for
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
@@ -22,9 +24,6 @@ from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env,
 from .verdict import Counts, Result, judge
 from .workflow import Workflow, plain
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 MAX_ANNOTATIONS = 10
 COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
 
@@ -52,14 +51,6 @@ def trigger_body(settings: Settings, variables: Mapping[str, str]) -> dict[str, 
     if variables:
         body["variables"] = dict(variables)
     return body
-
-
-def exit_code(result: Result, settings: Settings) -> int:
-    if result in (Result.PASSED, Result.TRIGGERED):
-        return EXIT_OK
-    if result in (Result.FAILED, Result.NO_FLOWS) and not settings.fail_on_results:
-        return EXIT_OK
-    return EXIT_FAILED
 
 
 class ActionRun:
@@ -93,6 +84,7 @@ class ActionRun:
             if looks_secret(key):
                 self.wf.mask(value)
         self._warn_about(settings)
+        self.publisher = GitHubPublisher(settings, context, self.wf)
         return self._run(settings, context, variables)
 
     def _warn_about(self, settings: Settings) -> None:
@@ -106,7 +98,6 @@ class ActionRun:
             )
 
     def _run(self, settings: Settings, context: EventContext, variables: Mapping[str, str]) -> int:
-        self.publisher = GitHubPublisher(settings, context, self.wf)
         target = describe_target(settings)
         self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
         if variables:
@@ -119,24 +110,39 @@ class ActionRun:
                 report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
                 report.notes.append(str(exc))
                 self._finish(settings, report, publish=True)
-                return EXIT_USAGE if exc.status in (400, 401, 403, 404, 422) else EXIT_FAILED
+                return outcome_for(report.result, settings.fail_on_results, refused_status=exc.status).exit_code
 
-            self.wf.set_outputs({"batch-id": trigger.batch_id})
             count = f"{trigger.flow_run_count} flows" if trigger.flow_run_count is not None else "flows"
-            self.wf.info(f"Started {count} in batch {plain(trigger.batch_id, 80)}")
             report = self._base_report(settings, context, Result.TRIGGERED, f"Started {count}; waiting for results")
             report.batch_id = trigger.batch_id
-            if settings.job_summary:
-                self.wf.write_summary(render_job_summary(report))
-            if not settings.wait:
-                report.headline = f"Started {count}; not waiting for results (wait: false)"
-                self._finish(settings, report, publish=False)
-                return EXIT_OK
+            try:
+                return self._after_trigger(settings, report, trigger, client, count)
+            except Exception as exc:  # the check run must not stay in progress, whatever broke
+                return report_crash(
+                    self.wf,
+                    self.publisher,
+                    report,
+                    exc,
+                    outputs=lambda: self._outputs(settings, report),
+                    summary=settings.job_summary,
+                )
 
-            self.cancellation.install()
-            self.publisher.resolve_pr()
-            log = RunLog(self.wf)
-            detail_client = AutosanaClient(settings.api_url, settings.api_key.get_secret_value())
+    def _after_trigger(
+        self, settings: Settings, report: Report, trigger: TriggerResponse, client: AutosanaClient, count: str
+    ) -> int:
+        self.wf.set_outputs({"batch-id": trigger.batch_id})
+        self.wf.info(f"Started {count} in batch {plain(trigger.batch_id, 80)}")
+        if settings.job_summary:
+            self.wf.write_summary(render_job_summary(report))
+        if not settings.wait:
+            report.headline = f"Started {count}; not waiting for results (wait: false)"
+            self._finish(settings, report, publish=False)
+            return outcome_for(report.result, settings.fail_on_results).exit_code
+
+        self.cancellation.install()
+        self.publisher.resolve_pr()
+        log = RunLog(self.wf)
+        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as detail_client:
             fetcher = DetailFetcher(detail_client)
 
             def on_status(status: BatchStatus) -> None:
@@ -158,13 +164,12 @@ class ActionRun:
                 on_status=on_status,
             )
             self._conclude(report, polled, settings, trigger)
-            with detail_client:
-                if polled.outcome is not Outcome.CANCELLED and report.status is not None:
-                    self._explain(fetcher, report)
-                else:
-                    fetcher.close()
+            if polled.outcome is not Outcome.CANCELLED and report.status is not None:
+                self._explain(fetcher, report)
+            else:
+                fetcher.close()
         self._finish(settings, report, publish=True)
-        return exit_code(report.result, settings)
+        return outcome_for(report.result, settings.fail_on_results).exit_code
 
     def _explain(self, fetcher: DetailFetcher, report: Report) -> None:
         """Run details for the runs worth explaining, and what changed since the last report."""
@@ -234,13 +239,7 @@ class ActionRun:
     def _finish(self, settings: Settings, report: Report, *, publish: bool) -> None:
         """Log, outputs and job summary first: they must survive GitHub being slow or refusing."""
         self._log_verdict(settings, report)
-        counts = report.counts or Counts({})
-        outputs = {"result": report.result.value, "total-flows": str(counts.total)}
-        outputs.update({f"{s}-flows": str(counts.get(s)) for s in COUNT_OUTPUTS})
-        if report.batch_id:
-            outputs["batch-id"] = report.batch_id
-        outputs.update(self._write_files(settings, report))
-        self.wf.set_outputs(outputs)
+        self.wf.set_outputs(self._outputs(settings, report))
         if settings.job_summary:
             self.wf.write_summary(render_job_summary(report))
         if not publish:
@@ -249,6 +248,15 @@ class ActionRun:
         self.publisher.upsert_comment(report)
         links = {"comment-url": self.publisher.comment_url, "check-run-url": self.publisher.check_run_url}
         self.wf.set_outputs({name: url for name, url in links.items() if url})
+
+    def _outputs(self, settings: Settings, report: Report) -> dict[str, str]:
+        counts = report.counts or Counts({})
+        outputs = {"result": report.result.value, "total-flows": str(counts.total)}
+        outputs.update({f"{s}-flows": str(counts.get(s)) for s in COUNT_OUTPUTS})
+        if report.batch_id:
+            outputs["batch-id"] = report.batch_id
+        outputs.update(self._write_files(settings, report))
+        return outputs
 
     def _write_files(self, settings: Settings, report: Report) -> dict[str, str]:
         workspace = Path(self.env.get("GITHUB_WORKSPACE") or ".")
@@ -269,8 +277,9 @@ class ActionRun:
                 for group, run in runs:
                     self.wf.info(run_lines(group, run, with_summary=True))
         failing = [(g, r) for g, r in runs if is_problem(r)]
+        outcome = outcome_for(report.result, settings.fail_on_results)
         if failing and report.result in (Result.FAILED, Result.TIMED_OUT, Result.CANCELLED):
-            annotate = self.wf.error if settings.fail_on_results else self.wf.warning
+            annotate = self.wf.error if outcome.level == "error" else self.wf.warning
             for group, run in failing[:MAX_ANNOTATIONS]:
                 message = f"{plain(run.status, 20)}: {plain(run.summary, 500) or 'no summary'}"
                 if run.url:
@@ -281,9 +290,9 @@ class ActionRun:
         for problem in report.problems:
             self.wf.warning(problem, title="Autosana counters disagree")
         headline = f"{report.check_name}: {report.headline}"
-        if report.result in (Result.PASSED, Result.TRIGGERED):
+        if outcome.level == "info":
             self.wf.info(f"✅ {headline}")
-        elif report.result is Result.NO_FLOWS or not settings.fail_on_results:
+        elif outcome.level == "warning":
             self.wf.warning(headline)
         else:
             self.wf.error(headline)

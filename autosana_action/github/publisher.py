@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
+from ..outcome import outcome_for
 from ..report import markdown as md
 from ..report.history import State
 from ..report.render import Layout, Report, render
@@ -38,15 +39,7 @@ def comment_marker(check_name: str) -> str:
 
 
 def conclusion_for(report: Report, settings: Settings) -> str:
-    if report.result is Result.PASSED:
-        return "success"
-    if report.result is Result.TIMED_OUT:
-        return "timed_out"
-    if report.result is Result.CANCELLED:
-        return "cancelled"
-    if report.result is Result.NO_FLOWS or not settings.fail_on_results:
-        return "neutral"
-    return "failure"
+    return outcome_for(report.result, settings.fail_on_results).conclusion
 
 
 @dataclass
