@@ -275,11 +275,34 @@ def parse_settings(raw: Mapping[str, str]) -> Settings:
     try:
         settings = Settings.model_validate(given)
     except ValidationError as exc:
-        raise InvalidInputs([_problem(err, given) for err in exc.errors()]) from None
+        problems = [_problem(err, given) for err in exc.errors()]
+        raise InvalidInputs(problems + _cross_check_valid_fields(given, {p.input for p in problems})) from None
     problems = _cross_check(settings)
     if problems:
         raise InvalidInputs(problems)
     return settings
+
+
+def _cross_check_valid_fields(given: Mapping[str, str], broken: set[str]) -> list[InputProblem]:
+    """The cross-field problems among the inputs that are valid on their own, so one round trip
+    shows them all. A check that reads a broken input is left out: its answer would be a guess."""
+    valid = {name: value for name, value in given.items() if name not in broken}
+    valid.setdefault("api-key", "placeholder")  # its own problem is already reported
+    try:
+        settings = Settings.model_validate(valid)
+    except ValidationError:
+        return []
+    return [p for p in _cross_check(settings) if not (_CROSS_CHECK_READS.get(p.input, set()) & broken)]
+
+
+# Which inputs each cross-field problem (keyed by the input it is reported against) depends on.
+_CROSS_CHECK_READS = {
+    "bundle-id": {"bundle-id", "app-id"},
+    "app-id": {"bundle-id", "app-id"},
+    "platform": {"bundle-id", "app-id", "platform"},
+    "suite-ids": {"suite-ids", "flow-ids", "labels"},
+    "suite-overrides": {"suite-overrides", "flow-ids"},
+}
 
 
 def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:

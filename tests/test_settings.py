@@ -156,3 +156,57 @@ def test_every_fix_belongs_to_an_input_in_action_yml() -> None:
 
     inputs = set(yaml.safe_load((ROOT / "action.yml").read_text())["inputs"])
     assert set(FIXES) == inputs
+
+
+def problems_of(raw: dict[str, str]) -> dict[str, str]:
+    with pytest.raises(InvalidInputs) as caught:
+        parse_settings(raw)
+    return {p.input: p.message() for p in caught.value.problems}
+
+
+def test_cross_field_problems_come_with_field_problems() -> None:
+    # The review's case: a bad poll-interval, ios with no app, no key and nothing to run.
+    found = problems_of({"poll-interval": "soon", "platform": "ios"})
+    assert set(found) == {"api-key", "poll-interval", "app-id", "suite-ids"}
+    assert "neither app-id (web) nor bundle-id (mobile) is set" in found["app-id"]
+    assert "nothing to run" in found["suite-ids"]
+
+
+def test_cross_field_problems_with_a_bad_field_elsewhere() -> None:
+    found = problems(wait="perhaps", platform="", suite_ids="", suite_overrides=f'{{"{FLOW}": "{SUITE}"}}')
+    assert set(found) == {"wait", "platform", "suite-ids", "suite-overrides"}
+
+
+def test_a_broken_input_does_not_cause_a_guessed_cross_field_problem() -> None:
+    # suite-ids is set but invalid: "nothing to run" would be wrong, the UUID error is the news.
+    found = problems(suite_ids="not-a-uuid", platform="")
+    assert set(found) == {"suite-ids", "platform"}
+    assert "'not-a-uuid' is not a UUID" in found["suite-ids"]
+    # platform is set but not one of the values: no second guess about what bundle-id needs.
+    assert set(problems(platform="symbian", poll_interval="x")) == {"platform", "poll-interval"}
+    assert "not one of the allowed values" in problems(platform="symbian")["platform"]
+
+
+def test_action_yml_defaults_are_the_settings_defaults() -> None:
+    import yaml
+    from action_harness import ROOT
+
+    inputs = yaml.safe_load((ROOT / "action.yml").read_text())["inputs"]
+    # github-token's default is an expression the runner fills in; it is tested end to end.
+    defaults = {name: str(spec["default"]) for name, spec in inputs.items() if "default" in spec}
+    assert defaults.pop("github-token") == "${{ github.token }}"
+    fields = {(field.alias or name): name for name, field in Settings.model_fields.items()}
+    with_a_default = {
+        alias
+        for alias, name in fields.items()
+        if not Settings.model_fields[name].is_required()
+        and Settings.model_fields[name].get_default(call_default_factory=True)
+    }
+    assert set(defaults) == with_a_default
+    from_yml, from_code = parse_settings({**VALID, **defaults}), parse()
+    differing = {
+        alias: (value, getattr(from_code, fields[alias]))
+        for alias, value in defaults.items()
+        if getattr(from_yml, fields[alias]) != getattr(from_code, fields[alias])
+    }
+    assert differing == {}
