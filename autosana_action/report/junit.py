@@ -7,8 +7,11 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..autosana.models import ERROR, FAILED, PASSED, SKIPPED, Run, RunDetail
+from ..autosana.models import ERROR, FAILED, FINAL_STATUSES, PASSED, PENDING_STATUSES, SKIPPED, Run, RunDetail
+from ..verdict import Result
 from .render import Report
+
+NOT_FINISHED = "not finished"
 
 # XML 1.0 cannot carry most control characters, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -58,6 +61,10 @@ def junit_xml(report: Report) -> bytes:
             if run.status == SKIPPED:
                 ET.SubElement(case, "skipped", message=message)
                 counts["skipped"] += 1
+            elif _unfinished(run, report):
+                # Still running when we stopped waiting: no verdict yet, and no error either.
+                ET.SubElement(case, "skipped", message=f"{NOT_FINISHED} ({_clean(run.status)})")
+                counts["skipped"] += 1
             elif run.status == FAILED:
                 ET.SubElement(case, "failure", message=message, type=FAILED).text = _describe_failure(run, detail)
                 counts["failures"] += 1
@@ -76,6 +83,12 @@ def junit_xml(report: Report) -> bytes:
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data
+
+
+def _unfinished(run: Run, report: Report) -> bool:
+    if run.status in FINAL_STATUSES:
+        return False
+    return run.status in PENDING_STATUSES or report.result in (Result.TIMED_OUT, Result.CANCELLED)
 
 
 def write_junit(report: Report, path: Path) -> None:
