@@ -27,13 +27,12 @@ TRIGGER = "/api/v1/flows/run"
         Fault("reset", STATUS),
         Fault("malformed", STATUS),
         Fault("wrong_shape", STATUS),
-        Fault("slow", STATUS, delay=0.5),
+        Fault("status", STATUS, 503, delay=0.5),
     ],
-    ids=lambda f: f"{f.kind}-{f.status}",
+    ids=lambda f: f"{'slow' if f.delay else f.kind}-{f.status}",
 )
 def test_transient_status_failures_are_retried(sim: AutosanaSimulator, runner: ActionRunner, fault: Fault) -> None:
-    repeat = 1 if fault.kind == "slow" else 2
-    sim.faults = [Fault(fault.kind, fault.path, fault.status, fault.headers, fault.body, fault.delay)] * repeat
+    sim.faults = [Fault(fault.kind, fault.path, fault.status, fault.headers, fault.body, fault.delay)] * 2
     result = runner.run(base_inputs(sim))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.outputs["result"] == "passed"
@@ -46,8 +45,7 @@ def test_retry_after_is_honoured(sim: AutosanaSimulator) -> None:
         batch = client.trigger({"bundle_id": "a", "platform": "ios", "suite_ids": [LOGIN]}).batch_id
         client.batch_status(batch)
     first, second = sim.calls(STATUS)
-    assert first is not second
-    assert len(sim.calls(STATUS)) == 2
+    assert second.at - first.at >= 0.95, "the retry came before the server's Retry-After"
 
 
 def test_slow_answer_times_out_and_is_retried(sim: AutosanaSimulator) -> None:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
+from contextvars import ContextVar
+from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import requests
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError, NewConnectionError, ResponseError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 from .. import __version__
 from .models import BatchStatus, RunDetail, TriggerResponse
@@ -32,12 +38,56 @@ class ApiError(Exception):
 class TransientApiError(ApiError):
     """The API could not be reached or answered nonsense; asking again later may work."""
 
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+# When the request being made must be over (time.monotonic()), if anything bounds it.
+_deadline: ContextVar[float | None] = ContextVar("autosana_request_deadline", default=None)
+
 
 class _CappedRetry(Retry):
     # A server asking us to come back in an hour must not stall the job: the poll deadline
     # decides how long we wait overall.
     def parse_retry_after(self, retry_after: str) -> float:
         return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        """No retry whose wait (Retry-After or backoff) would reach the deadline: the caller gets
+        the last answer or error while there is still time to report it."""
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        deadline = _deadline.get()
+        if deadline is None:
+            return retry
+        wait = retry.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
+        if time.monotonic() + (wait if wait is not None else retry.get_backoff_time()) >= deadline:
+            reason = error or ResponseError("no time left before the deadline for another attempt")
+            raise MaxRetryError(_pool, url, reason) from reason  # type: ignore[arg-type]
+        return retry
+
+
+class _TimeoutBefore(Timeout):
+    """Connect and read timeouts cut to the time left before a deadline, worked out afresh for
+    each attempt (urllib3 clones the timeout for every try)."""
+
+    def __init__(self, connect: float, read: float, deadline: float) -> None:
+        super().__init__(connect=connect, read=read)
+        self._limits = (connect, read)
+        self._deadline = deadline
+
+    def clone(self) -> Timeout:
+        left = max(self._deadline - time.monotonic(), 0.01)
+        connect, read = self._limits
+        return Timeout(connect=min(connect, left), read=min(read, left), total=left)
 
 
 def _session(api_key: str, retry: Retry) -> requests.Session:
@@ -131,13 +181,21 @@ class AutosanaClient:
             ) from None
         return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
 
-    def batch_status(self, batch_id: str) -> BatchStatus:
+    def batch_status(self, batch_id: str, *, within: float | None = None) -> BatchStatus:
+        """``within``: seconds this call may take, retries and their waits included."""
+        deadline = time.monotonic() + within if within is not None else None
+        timeout = _TimeoutBefore(*self._timeout, deadline) if deadline is not None else self._timeout
+        token = _deadline.set(deadline)
         try:
             response = self._reads.get(
-                f"{self.base_url}/api/v1/runs/status", params={"batch_id": batch_id}, timeout=self._timeout
+                f"{self.base_url}/api/v1/runs/status",
+                params={"batch_id": batch_id},
+                timeout=timeout,  # type: ignore[arg-type]  # requests passes a urllib3 Timeout through as is
             )
         except requests.RequestException as exc:
             raise TransientApiError(f"status request failed: {_reason(exc)}") from None
+        finally:
+            _deadline.reset(token)
         return self._parse(response, BatchStatus, what="reading the batch status", idempotent=True)
 
     def run_detail(self, run_id: str) -> RunDetail:
@@ -156,7 +214,7 @@ class AutosanaClient:
             if hint:
                 message += f" ({hint})"
             if status in RETRYABLE_STATUSES:
-                raise TransientApiError(message, status)
+                raise TransientApiError(message, status, _retry_after(response))
             raise ApiError(message, status)
         try:
             return model.model_validate_json(response.content)
@@ -191,6 +249,17 @@ def _detail(response: requests.Response) -> str:
     if detail is None:
         return json.dumps(payload)[:300]
     return str(detail)[:500]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """The server's Retry-After in seconds (capped), when it sent one we can read."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return _CappedRetry().parse_retry_after(value)
+    except InvalidHeader:  # an unreadable header is the same as none
+        return None
 
 
 def _validation_item(item: object) -> str:

@@ -13,6 +13,9 @@ from .client import ApiError, AutosanaClient, TransientApiError
 from .models import BatchStatus
 
 MAX_ERROR_BACKOFF = 60.0
+# The last poll, due right at the deadline, still gets this long to answer: a batch that
+# completed just in time is reported as complete.
+MIN_REQUEST_SECONDS = 2.0
 
 
 class Outcome(StrEnum):
@@ -45,17 +48,19 @@ def poll(
     last: BatchStatus | None = None
     last_error: str | None = None
     failures = polls = 0
+    asked_to_wait = 0.0  # the server's Retry-After on the last failure
     while True:
         started = clock()
         try:
             with cancellation.interruptible():
                 polls += 1
-                status = client.batch_status(batch_id)
+                status = client.batch_status(batch_id, within=max(deadline - clock(), MIN_REQUEST_SECONDS))
         except Cancelled:
             return PollResult(Outcome.CANCELLED, last, polls, last_error)
         except TransientApiError as exc:
             failures += 1
             last_error = str(exc)
+            asked_to_wait = exc.retry_after or 0.0
             workflow.warning(f"{exc} (attempt {failures}; still polling until the deadline)")
         except ApiError as exc:
             return PollResult(Outcome.API_ERROR, last, polls, str(exc))
@@ -69,7 +74,7 @@ def poll(
         if remaining <= 0:
             return PollResult(Outcome.TIMED_OUT, last, polls, last_error)
         if failures:
-            pause = min(interval * 2 ** (failures - 1), max(interval, MAX_ERROR_BACKOFF))
+            pause = max(min(interval * 2 ** (failures - 1), max(interval, MAX_ERROR_BACKOFF)), asked_to_wait)
         else:
             # Polls start `interval` apart, however long the request and our handling took.
             pause = interval - (clock() - started)

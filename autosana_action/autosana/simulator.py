@@ -567,9 +567,10 @@ def _handler_for(sim: AutosanaSimulator) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"detail": "Not Found"})
 
         def _inject(self, fault: Fault) -> bool:
-            """Apply the fault; False when the request should then be served normally."""
+            """Apply the fault; False when the request should then be served normally. A delay
+            makes any fault slow (a slow 503, a slow reset); "slow" alone then answers normally."""
+            time.sleep(fault.delay)
             if fault.kind == "slow":
-                time.sleep(fault.delay)
                 return False
             if fault.kind == "reset":
                 # An abortive close: the client sees a connection reset, not a clean EOF.
