@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 import re
 import signal
+import time
 from typing import Any
 
 import pytest
-from action_harness import ActionRunner
+from action_harness import ActionRunner, workflow_commands
 from conftest import API_KEY, CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
@@ -211,9 +212,21 @@ def test_hostile_text_stays_inert(sim: AutosanaSimulator, runner: ActionRunner) 
     sim.plan(ODD, "::warning::group @org/team", *hostile)
     result = runner.run(base_inputs(sim, suite_ids=ODD))
 
-    commands = [c for c in result.commands("error") + result.commands("warning") + result.commands("set-output")]
-    assert all("pwned" not in c and "legacy" not in c for c in commands if not c.startswith("failed"))
-    assert result.commands("set-output") == []
+    names = {name for name, _ in workflow_commands(result.stdout)}
+    assert names <= {"add-mask", "stop-commands", "group", "endgroup", "error", "warning", "notice"}, names
+    # The hostile text is only ever the data of our own annotations, one per failed run, whose
+    # titles are escaped; nothing else the runner acts on carries it.
+    errors = result.commands("error")
+    assert [e.split("%0A")[0] for e in errors] == [
+        "failed: line one ::set-output name=result::passed ##[error]legacy",
+        "failed: <!-- swallow the rest",
+        "Autosana: 1 passed, 2 failed",
+    ]
+    assert (
+        sum("::error title=%3A%3Awarning%3A%3Agroup @org/team › " in line for line in result.stdout.splitlines()) == 2
+    )
+    others = result.commands("warning") + result.commands("notice") + result.commands("group")
+    assert not [c for c in others if "pwned" in c or "legacy" in c or "@org" in c]
     for line in result.stdout.splitlines():
         if "pwned" in line or "legacy" in line:
             assert line.startswith(("::error title=", "\u200b", " ", "❌")) or "::stop-commands" in line, line
@@ -237,11 +250,15 @@ def test_cancellation_still_reports(sim: AutosanaSimulator, runner: ActionRunner
     sim.plan(ODD, "Slow", FlowPlan("never ends", "passed", math.inf), FlowPlan("quick", "passed", 0.05, "ok"))
     proc = runner.start(base_inputs(sim, suite_ids=ODD))
     batch_id = runner.wait_for_output("batch-id", proc)
+    # Cancel once a status has shown the quick flow finished: the report must keep what it saw.
+    while not [c for c in sim.calls("/api/v1/runs/status") if c.at > sim.batches[batch_id].created + 0.2]:
+        assert proc.poll() is None
+        time.sleep(0.05)
     runner.interrupt(proc, sig)
     result = runner.finish(proc, timeout=10)
     assert result.returncode == 1
     assert result.outputs["result"] == "cancelled" and result.outputs["batch-id"] == batch_id
-    assert result.outputs["total-flows"] in ("0", "2")
+    assert (result.outputs["total-flows"], result.outputs["passed-flows"]) == ("2", "1")
     assert "Cancelled" in result.summary and batch_id in result.summary
 
 
