@@ -11,33 +11,89 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
+from .input_help import INPUT_HELP
 from .settings import INPUT_NAMES
+
+RUN_EPILOG = """Every flag is an input of action.yml; a flag wins over the matching INPUT_<NAME>
+variable. The API key can also come from the AUTOSANA_API_KEY variable, which keeps it out of
+your shell history. Exit status: 0 passed (or triggered), 1 failed, timed out, cancelled or an
+API error, 2 invalid inputs or a trigger the API refused."""
+
+
+def _flag_help(name: str) -> str:
+    description, default = INPUT_HELP.get(name, ("", None))
+    if name == "api-key":
+        description += " Or set AUTOSANA_API_KEY."
+    elif name == "github-token":
+        description += " In Actions it defaults to the job's token."
+    if default and not default.startswith("${{"):
+        description += f" (default: {default})"
+    return description.replace("%", "%%")
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value} is not a number greater than 0")
+    return number
+
+
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535; 0 picks a free one)")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="autosana-action", description=__doc__)
+    parser = argparse.ArgumentParser(prog="autosana-action", description=__doc__, allow_abbrev=False)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run the action (default); flags override INPUT_* variables")
+    run = sub.add_parser(
+        "run",
+        help="run the action (default); flags override INPUT_* variables",
+        description="Run the action: start the flows, wait for them and report.",
+        epilog=RUN_EPILOG,
+        allow_abbrev=False,
+    )
     for name in INPUT_NAMES:
-        run.add_argument(f"--{name}", dest=name, metavar="VALUE")
-    demo = sub.add_parser("demo", help="run the whole action against the built-in simulator")
+        run.add_argument(f"--{name}", dest=name, metavar="VALUE", help=_flag_help(name))
+    demo = sub.add_parser("demo", help="run the whole action against the built-in simulator", allow_abbrev=False)
     demo.add_argument(
         "--summary",
         type=Path,
         default=Path("autosana-demo-summary.md"),
-        help="where to write the job summary (default: %(default)s)",
+        help="where to write the job summary; the results JSON goes next to it (default: %(default)s)",
     )
-    demo.add_argument("--poll-interval", default="0.5")
-    sim = sub.add_parser("simulator", help="serve the Autosana API simulator")
-    sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=8080)
-    sim.add_argument("--time-scale", type=float, default=1.0, help="simulated seconds per real second")
+    demo.add_argument("--poll-interval", default="0.5", help="seconds between status polls (default: %(default)s)")
+    sim = sub.add_parser("simulator", help="serve the Autosana API simulator", allow_abbrev=False)
+    sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    sim.add_argument(
+        "--port", type=_port, default=8080, help="port to listen on, 0 for any free one (default: %(default)s)"
+    )
+    sim.add_argument(
+        "--time-scale",
+        type=_positive,
+        default=1.0,
+        help="simulated seconds per real second, greater than 0 (default: %(default)s)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command == "demo":
+        problem = _unwritable(args.summary)
+        if problem:
+            parser.error(f"argument --summary: {problem}")
         return demo(args.summary, args.poll_interval)
     if args.command == "simulator":
         return serve_simulator(args.host, args.port, args.time_scale)
@@ -54,14 +110,17 @@ def demo(summary_path: Path, poll_interval: str) -> int:
     from .action import ActionRun
     from .autosana.simulator import DEMO_SUITES, AutosanaSimulator
 
+    # The results JSON lands next to the summary, so the path the demo prints is real.
+    workspace = summary_path.resolve().parent
     with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
         output_file = Path(tmp, "output")
         summary_file = Path(tmp, "summary.md")
         env = {
-            **os.environ,
+            # Only the demo's own inputs: a stray INPUT_* or GITHUB_* in the shell must not leak in.
+            **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_", "RUNNER_"))},
             "GITHUB_OUTPUT": str(output_file),
             "GITHUB_STEP_SUMMARY": str(summary_file),
-            "GITHUB_WORKSPACE": tmp,
+            "GITHUB_WORKSPACE": str(workspace),
             "INPUT_API-KEY": "demo-key",
             "INPUT_API-URL": sim.url,
             "INPUT_BUNDLE-ID": "com.company.app",
@@ -76,14 +135,17 @@ def demo(summary_path: Path, poll_interval: str) -> int:
         outputs = output_file.read_text(encoding="utf-8")
     summary_path.write_text(summary, encoding="utf-8")
     print("\n---- step outputs ($GITHUB_OUTPUT) ----")
-    print(_outputs_as_lines(outputs))
+    values = _outputs(outputs)
+    print("\n".join(f"{k}={v}" for k, v in values.items()))
+    if "results-json" in values:
+        print(f"(results-json is relative to the workspace: {workspace / values['results-json']})")
     print(f"---- job summary, also written to {summary_path} ----\n")
     print(summary)
     print(f"demo: the action exited with {code}" + (" (one demo flow fails on purpose)" if code == 1 else ""))
     return 0 if code in (0, 1) else code
 
 
-def _outputs_as_lines(raw: str) -> str:
+def _outputs(raw: str) -> dict[str, str]:
     lines, values = raw.splitlines(), {}
     i = 0
     while i < len(lines):
@@ -91,13 +153,30 @@ def _outputs_as_lines(raw: str) -> str:
         end = lines.index(delimiter, i + 1)
         values[name] = "\n".join(lines[i + 1 : end])
         i = end + 1
-    return "\n".join(f"{k}={v}" for k, v in values.items())
+    return values
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the file cannot be written, checked before the demo spends its time."""
+    if path.is_dir():
+        return f"{path} is a directory"
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        return f"the directory {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"{path} is not writable"
+    return None
 
 
 def serve_simulator(host: str, port: int, time_scale: float) -> int:
     from .autosana.simulator import AutosanaSimulator
 
-    sim = AutosanaSimulator(host=host, port=port, time_scale=time_scale)
+    try:
+        sim = AutosanaSimulator(host=host, port=port, time_scale=time_scale)
+    except (OSError, OverflowError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"autosana-action simulator: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
+        return 2
     print(f"Autosana simulator on {sim.url} (any X-API-Key is accepted)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         sim.serve_forever()

@@ -1,0 +1,113 @@
+"""What each input means, as action.yml says it (a test keeps them equal): the CLI's flag help."""
+
+from __future__ import annotations
+
+# input name -> (description, default as action.yml gives it, or None)
+INPUT_HELP: dict[str, tuple[str, str | None]] = {
+    "api-key": (
+        "Autosana API key, sent as X-API-Key. Pass it from a secret; it is masked in the log.",
+        None,
+    ),
+    "api-url": (
+        "Base URL of the Autosana API.",
+        "https://backend.autosana.ai",
+    ),
+    "bundle-id": (
+        "Mobile app bundle identifier (with platform). Set this or app-id.",
+        None,
+    ),
+    "platform": (
+        "ios or android, required with bundle-id. Leave empty (or web) with app-id.",
+        None,
+    ),
+    "app-id": (
+        "Web app identifier. Set this or bundle-id.",
+        None,
+    ),
+    "app-build-id": (
+        "Build UUID to pin the run to, instead of the app's active build.",
+        None,
+    ),
+    "suite-ids": (
+        "Suite UUIDs to run, separated by commas, spaces or newlines.",
+        None,
+    ),
+    "flow-ids": (
+        "Flow UUIDs to run, separated by commas, spaces or newlines.",
+        None,
+    ),
+    "labels": (
+        "Flow labels to run, separated by commas or newlines.",
+        None,
+    ),
+    "resolve-suite-context": (
+        "With flow-ids, run each flow's suite auth instructions and suite variables first.",
+        "true",
+    ),
+    "suite-overrides": (
+        "JSON object mapping a flow UUID that belongs to several suites to the suite UUID to use: "
+        '{"<flow_id>": "<suite_id>"}.',
+        None,
+    ),
+    "variables": (
+        "Build variables, as KEY=VALUE pairs separated by commas or newlines, or a JSON object. "
+        "Values of keys that look secret are masked.",
+        None,
+    ),
+    "pr-variables": (
+        "Add PR_NUMBER, BRANCH and COMMIT_SHA from the event; your own variables win on a clash.",
+        "true",
+    ),
+    "web-browser": (
+        "For web apps, chrome (default on Autosana), chromium, firefox or edge.",
+        None,
+    ),
+    "wait": (
+        "Wait for the results. false starts the flows, sets batch-id and exits.",
+        "true",
+    ),
+    "poll-interval": (
+        "Seconds between status polls (at least 0.1; the API asks for 10-15).",
+        "10",
+    ),
+    "timeout-minutes": (
+        "How long to wait for the batch to complete before giving up with result timed_out.",
+        "60",
+    ),
+    "fail-on": (
+        "Run statuses that fail the step, comma-separated (failed, error, terminated, skipped), or none.",
+        "failed,error,terminated",
+    ),
+    "github-token": (
+        "Token for the PR comment and check run.",
+        "${{ github.token }}",
+    ),
+    "comment-mode": (
+        "When to post the sticky PR comment, always, failures or off.",
+        "always",
+    ),
+    "check-name": (
+        "Name of the check run, and the key of the sticky comment (use one per matrix job).",
+        "Autosana",
+    ),
+    "check-run": (
+        "Create a check run with the results.",
+        "true",
+    ),
+    "job-summary": (
+        "Write the results to the job summary.",
+        "true",
+    ),
+    "junit-path": (
+        "Write the results as JUnit XML to this path, relative to the workspace.",
+        None,
+    ),
+    "pr-number": (
+        "Pull request to comment on, instead of the one the event names.",
+        None,
+    ),
+    "commit-sha": (
+        "Commit for the check run and COMMIT_SHA, instead of the one the event names (full SHA).",
+        None,
+    ),
+}
