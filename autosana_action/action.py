@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import closing
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -142,8 +143,10 @@ class ActionRun:
         self.cancellation.install()
         self.publisher.resolve_pr()
         log = RunLog(self.wf)
-        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as detail_client:
-            fetcher = DetailFetcher(detail_client)
+        with (
+            AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as detail_client,
+            closing(DetailFetcher(detail_client)) as fetcher,
+        ):
 
             def on_status(status: BatchStatus) -> None:
                 log.update(status)
@@ -166,8 +169,6 @@ class ActionRun:
             self._conclude(report, polled, settings, trigger)
             if polled.outcome is not Outcome.CANCELLED and report.status is not None:
                 self._explain(fetcher, report)
-            else:
-                fetcher.close()
         self._finish(settings, report, publish=True)
         return outcome_for(report.result, settings.fail_on_results).exit_code
 
