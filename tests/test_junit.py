@@ -39,7 +39,7 @@ def assert_unfinished_is_skipped(root: ET.Element) -> None:
 
 def test_runs_still_going_at_the_timeout_are_skipped(sim: AutosanaSimulator, runner: ActionRunner) -> None:
     plan_slow(sim)
-    result = runner.run(base_inputs(sim, suite_ids=SLOW, timeout_minutes="0.01", junit_path="junit.xml"))
+    result = runner.run(base_inputs(sim, suite_ids=SLOW, timeout_minutes="0.03", junit_path="junit.xml"))
     assert result.outputs["result"] == "timed_out"
     assert_unfinished_is_skipped(junit(runner))
 
