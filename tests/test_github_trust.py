@@ -236,3 +236,107 @@ def test_no_identity_is_asked_for_when_no_comment_carries_the_marker(
         "mallory",
         "octo-dev",
     ]
+
+
+# -- forks ---------------------------------------------------------------------------------------------
+
+
+def fork_workflow_run(fork_owner: str = "forker", branch: str = "fix-login") -> dict[str, Any]:
+    """A real workflow_run payload reshaped the way GitHub sends it for a fork's pull request:
+    ``pull_requests`` empty, the head repository the fork."""
+    event = webhook_example("workflow_run", action="completed", predicate=lambda p: p["workflow_run"]["pull_requests"])
+    run = event["workflow_run"]
+    base = event["repository"]["full_name"]
+    fork = run["head_repository"]
+    name = fork["name"]
+    text_fields = ("full_name", "html_url", "url")
+    for key in text_fields:
+        fork[key] = fork[key].replace(base, f"{fork_owner}/{name}")
+    fork["owner"].update(login=fork_owner, id=9999001, html_url=f"https://github.com/{fork_owner}")
+    fork["fork"] = True
+    run.update(event="pull_request", head_branch=branch, pull_requests=[])
+    return event
+
+
+def test_workflow_run_from_a_fork_finds_the_forks_pr(
+    sim: AutosanaSimulator, tmp_path: Path, github: FakeGitHub
+) -> None:
+    event = fork_workflow_run()
+    run, repo = event["workflow_run"], repo_of(event)
+    github.add_pull(repo, 31, "1" * 40, "fix-login", head_owner="someone-else", fork=True)  # same branch name
+    github.add_pull(repo, 32, run["head_sha"], "fix-login", head_owner="forker", fork=True)
+    result = ActionRunner(tmp_path, "workflow_run", event, github_api_url=github.url).run(base_inputs(sim))
+    assert result.returncode == 0 and not refusals(result)
+    (comment,) = github.comments(repo, 32)
+    assert result.outputs["comment-url"] == comment["html_url"] and github.comments(repo, 31) == []
+    lookup = next(r for r in github.requests if r.operation == "/repos/{owner}/{repo}/pulls")
+    assert lookup.query["head"] == ["forker:fix-login"] and lookup.query["state"] == ["open"]
+    assert checks(github) == [("completed", "success")]
+
+
+def test_workflow_run_from_a_fork_whose_branch_moved_on_comments_nowhere(
+    sim: AutosanaSimulator, tmp_path: Path, github: FakeGitHub
+) -> None:
+    event = fork_workflow_run()
+    repo = repo_of(event)
+    github.add_pull(repo, 32, "2" * 40, "fix-login", head_owner="forker", fork=True)
+    result = ActionRunner(tmp_path, "workflow_run", event, github_api_url=github.url).run(base_inputs(sim))
+    assert result.returncode == 0 and github.comments(repo, 32) == [] and "comment-url" not in result.outputs
+    assert checks(github) == [("completed", "success")]
+
+
+def fork_pull_request() -> dict[str, Any]:
+    """A real pull_request payload whose head is a fork, as GitHub sends it for a fork's PR."""
+    event = webhook_example("pull_request", action="opened")
+    head, base = event["pull_request"]["head"], event["pull_request"]["base"]["repo"]["full_name"]
+    name = head["repo"]["name"]
+    for key in ("full_name", "html_url", "url"):
+        head["repo"][key] = head["repo"][key].replace(base, f"forker/{name}")
+    head["repo"]["owner"].update(login="forker", id=9999001)
+    head["repo"]["fork"] = True
+    head.update(label=f"forker:{head['ref']}")
+    return event
+
+
+def test_a_forks_pull_request_without_the_secret_says_so(sim: AutosanaSimulator, tmp_path: Path) -> None:
+    runner = ActionRunner(tmp_path, "pull_request", fork_pull_request())
+    result = runner.run(base_inputs(sim, api_key=""))
+    assert result.returncode == 2
+    (error,) = result.commands("error")
+    assert "pull request from a fork" in error and "secrets" in error
+    assert "#pull-requests-from-forks" in error or '"Pull requests from forks" section' in error
+    assert "on-fork: skip" in error
+    assert "is required but empty" not in result.stdout
+    assert sim.requests == []
+
+
+def test_a_forks_pull_request_can_be_skipped(sim: AutosanaSimulator, tmp_path: Path, github: FakeGitHub) -> None:
+    runner = ActionRunner(tmp_path, "pull_request", fork_pull_request(), github_api_url=github.url)
+    result = runner.run(base_inputs(sim, api_key="", on_fork="Skip"))
+    assert result.returncode == 0
+    assert result.outputs == {"result": "skipped_fork"}
+    (notice,) = result.commands("notice")
+    assert "pull request from a fork" in notice
+    assert "fork" in result.summary and "no flows ran" in result.summary.lower()
+    assert sim.requests == [] and github.requests == []
+
+
+def test_skipping_forks_never_hides_other_input_problems(sim: AutosanaSimulator, tmp_path: Path) -> None:
+    runner = ActionRunner(tmp_path, "pull_request", fork_pull_request())
+    result = runner.run(base_inputs(sim, api_key="", on_fork="skip", poll_interval="soon"))
+    assert result.returncode == 2
+    assert len(result.commands("error")) == 2 and "result" not in result.outputs
+
+
+def test_on_fork_is_validated(sim: AutosanaSimulator, runner: ActionRunner) -> None:
+    result = runner.run(base_inputs(sim, on_fork="maybe"))
+    assert result.returncode == 2 and sim.requests == []
+    (error,) = result.commands("error")
+    assert "on-fork" in error and "fail" in error and "skip" in error
+
+
+def test_a_same_repository_pull_request_without_a_key_is_a_plain_input_error(
+    sim: AutosanaSimulator, runner: ActionRunner
+) -> None:
+    result = runner.run(base_inputs(sim, api_key="", on_fork="skip"))
+    assert result.returncode == 2 and "is required but empty" in result.commands("error")[0]
