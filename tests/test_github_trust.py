@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,7 @@ def test_check_is_completed_on_sigterm(
     runner.wait_for_output("batch-id", proc)
     while not github.check_runs():  # the check is created with the first status
         assert proc.poll() is None
+        time.sleep(0.02)
     runner.interrupt(proc, signal.SIGTERM)
     result = runner.finish(proc, timeout=20)
     assert result.outputs["result"] == "cancelled"
@@ -340,3 +342,16 @@ def test_a_same_repository_pull_request_without_a_key_is_a_plain_input_error(
 ) -> None:
     result = runner.run(base_inputs(sim, api_key="", on_fork="skip"))
     assert result.returncode == 2 and "is required but empty" in result.commands("error")[0]
+
+
+def test_a_forks_read_only_token_is_said_once(sim: AutosanaSimulator, tmp_path: Path, github: FakeGitHub) -> None:
+    github.read_only = True
+    event = fork_pull_request()
+    pr = event["pull_request"]
+    github.add_pull(repo_of(event), pr["number"], pr["head"]["sha"], pr["head"]["ref"], head_owner="forker", fork=True)
+    result = ActionRunner(tmp_path, "pull_request", event, github_api_url=github.url).run(base_inputs(sim))
+    assert result.returncode == 0 and result.outputs["result"] == "passed"
+    (warning,) = refusals(result)
+    assert "pull request from a fork" in warning and "read-only token" in warning
+    assert "No PR comment or check run" in warning
+    assert len(github.writes()) == 1

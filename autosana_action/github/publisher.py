@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 COMMENT_LIMIT = 65536
 CHECK_TEXT_LIMIT = 65535
-# Lookups of our comment: one while the flows run, one more right before writing when that failed.
+# Lookups of our comment: a failed one is tried once more at the next need (at the latest right
+# before writing), never more: a comment whose lookup keeps failing is not written at all.
 COMMENT_LOOKUPS = 2
 T = TypeVar("T")
 
@@ -152,17 +153,21 @@ class GitHubPublisher:
         elif exc.status == 403 and "rate limit" not in message.lower():
             if ask.part in self._given_up:
                 return
+            if self.context.read_only_fork:  # the token is read-only: every write would be refused
+                self._given_up.update(Part)
+                self.wf.warning(
+                    f"GitHub refused to {ask.what} ({exc.status}: {message}). This is a pull request from a fork: "
+                    "GitHub gives its workflow a read-only token, whatever `permissions:` says; see "
+                    f"{help.readme_link(self.context, help.FORKS)}. No PR comment or check run this time; the job "
+                    "summary and outputs have the results.",
+                    title="GitHub refused a request",
+                )
+                return
             self._given_up.add(ask.part)
             needs = _accepted_permissions(exc) or ask.permission
-            if self.context.read_only_fork:
-                why = (
-                    "This is a pull request from a fork: GitHub gives its workflow a read-only token, "
-                    f"whatever `permissions:` says; see {help.readme_link(self.context, help.FORKS)}"
-                )
-            else:
-                why = f"The token needs {needs}; see {help.readme_link(self.context, help.PERMISSIONS)}"
             self.wf.warning(
-                f"GitHub refused to {ask.what} ({exc.status}: {message}). {why}. {ask.part.value}",
+                f"GitHub refused to {ask.what} ({exc.status}: {message}). The token needs {needs}; see "
+                f"{help.readme_link(self.context, help.PERMISSIONS)}. {ask.part.value}",
                 title="GitHub refused a request",
             )
         elif exc.status == 404:
@@ -308,7 +313,12 @@ class GitHubPublisher:
         GITHUB_TOKEN); raises when GitHub cannot say, which fails the lookup."""
         if self._identity is None:
             assert self._gh is not None
-            slug = self._check.app.slug if self._check is not None else None
+            slug = None
+            if self._check is not None:
+                try:
+                    slug = self._check.app.slug
+                except Exception:  # a check run without its app: the GITHUB_TOKEN default stands
+                    slug = None
             self._identity = identity_of(self._token, self._gh, slug)
         return self._identity
 
