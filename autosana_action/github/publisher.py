@@ -109,6 +109,7 @@ class GitHubPublisher:
         first Autosana request."""
         if self._repo_handle is None and self._token and self.context.repository:
             from github import Auth, Github, GithubRetry
+            from urllib3.util.retry import Retry
 
             self._gh = Github(
                 base_url=self.context.api_url,
@@ -119,7 +120,14 @@ class GitHubPublisher:
                 # PyGithub sleeps between requests by default; one job makes a handful of calls.
                 seconds_between_requests=None,
                 seconds_between_writes=None,
-                retry=GithubRetry(total=3, backoff_factor=0.5, secondary_rate_wait=5),
+                # PATCH too (PyGithub leaves it out): completing the check run is the write that must
+                # not be lost to one 502, and editing to the same fields twice is harmless.
+                retry=GithubRetry(
+                    total=3,
+                    backoff_factor=0.5,
+                    secondary_rate_wait=5,
+                    allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
+                ),
             )
             self._repo_handle = self._gh.get_repo(self.context.repository)
         return self._repo_handle
