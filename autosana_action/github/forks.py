@@ -9,7 +9,7 @@ from enum import Enum
 
 from ..settings import InputProblem
 from ..workflow import Workflow
-from . import help
+from . import readme
 from .context import EventContext
 
 SKIPPED_RESULT = "skipped_fork"
@@ -28,7 +28,7 @@ def handle_fork_without_key(
     if not context.read_only_fork or raw.get("api-key", "").strip():
         return None
     others = [p for p in problems if p.input != "api-key"]
-    where = help.readme_link(context, help.FORKS)
+    where = readme.link(context, readme.FORKS)
     if raw.get("on-fork", "").strip().lower() == "skip" and not others:
         wf.notice(
             f"Skipped: this is a pull request from a fork, and GitHub gives such runs no secrets, so there is "

@@ -21,7 +21,7 @@ from ..report.render import Layout, Report, render
 from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
-from . import help
+from . import readme
 from .context import EventContext
 from .identity import Identity, identity_of
 
@@ -166,7 +166,7 @@ class GitHubPublisher:
                 self.wf.warning(
                     f"GitHub refused to {ask.what} ({exc.status}: {message}). This is a pull request from a fork: "
                     "GitHub gives its workflow a read-only token, whatever `permissions:` says; see "
-                    f"{help.readme_link(self.context, help.FORKS)}. No PR comment or check run this time; the job "
+                    f"{readme.link(self.context, readme.FORKS)}. No PR comment or check run this time; the job "
                     "summary and outputs have the results.",
                     title="GitHub refused a request",
                 )
@@ -175,7 +175,7 @@ class GitHubPublisher:
             needs = _accepted_permissions(exc) or ask.permission
             self.wf.warning(
                 f"GitHub refused to {ask.what} ({exc.status}: {message}). The token needs {needs}; see "
-                f"{help.readme_link(self.context, help.PERMISSIONS)}. {ask.part.value}",
+                f"{readme.link(self.context, readme.PERMISSIONS)}. {ask.part.value}",
                 title="GitHub refused a request",
             )
         elif exc.status == 404:

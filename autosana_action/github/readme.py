@@ -10,7 +10,7 @@ PERMISSIONS = ("permissions", "Permissions")
 FORKS = ("pull-requests-from-forks", "Pull requests from forks")
 
 
-def readme_link(context: EventContext, section: tuple[str, str]) -> str:
+def link(context: EventContext, section: tuple[str, str]) -> str:
     anchor, title = section
     if context.action_repository:
         ref = context.action_ref or "HEAD"
