@@ -14,8 +14,9 @@ from .autosana.poller import Outcome, PollResult, poll
 from .cancellation import Cancellation
 from .crash import report_crash
 from .github.context import EventContext, load_event, with_overrides
+from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
-from .outcome import EXIT_USAGE, outcome_for
+from .outcome import EXIT_OK, EXIT_USAGE, outcome_for
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
@@ -74,6 +75,9 @@ class ActionRun:
         try:
             settings = parse_settings(raw)
         except InvalidInputs as exc:
+            fork = handle_fork_without_key(exc.problems, raw, load_event(self.env), self.wf)
+            if fork is not None:
+                return EXIT_OK if fork is ForkOutcome.SKIPPED else EXIT_USAGE
             for problem in exc.problems:
                 self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
             return EXIT_USAGE

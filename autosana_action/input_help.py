@@ -1,4 +1,7 @@
-"""What each input means, as action.yml says it (a test keeps them equal): the CLI's flag help."""
+"""What each input means, as action.yml says it: the CLI's flag help. Generated from action.yml
+by scripts/release_action.py --write; a test keeps them equal."""
+
+# ruff: noqa: E501
 
 from __future__ import annotations
 
@@ -45,13 +48,11 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "true",
     ),
     "suite-overrides": (
-        "JSON object mapping a flow UUID that belongs to several suites to the suite UUID to use: "
-        '{"<flow_id>": "<suite_id>"}.',
+        'JSON object mapping a flow UUID that belongs to several suites to the suite UUID to use: {"<flow_id>": "<suite_id>"}.',
         None,
     ),
     "variables": (
-        "Build variables, as KEY=VALUE pairs separated by commas or newlines, or a JSON object. "
-        "Values of keys that look secret are masked.",
+        "Build variables, as KEY=VALUE pairs separated by commas or newlines, or a JSON object. Values of keys that look secret are masked.",
         None,
     ),
     "pr-variables": (
@@ -109,5 +110,9 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
     "commit-sha": (
         "Commit for the check run and COMMIT_SHA, instead of the one the event names (full SHA).",
         None,
+    ),
+    "on-fork": (
+        "On a fork's pull_request, which GitHub runs without secrets (so api-key is empty): fail (say so and fail the step) or skip (exit 0 with a notice, result skipped_fork).",
+        "fail",
     ),
 }

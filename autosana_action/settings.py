@@ -65,6 +65,7 @@ FIXES: dict[str, str] = {
     "junit-path": "Use a relative file path inside the workspace, e.g. autosana-junit.xml.",
     "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
     "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
+    "on-fork": "Use fail (the default) or skip, for pull requests from forks, which get no secrets.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
 INPUT_NAMES = tuple(FIXES)
@@ -217,6 +218,7 @@ class Settings(BaseModel):
     junit_path: str | None = Field(None, alias="junit-path")
     pr_number: int | None = Field(None, alias="pr-number", gt=0)
     commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")
+    on_fork: Annotated[Literal["fail", "skip"], BeforeValidator(_lower)] = Field("fail", alias="on-fork")
 
     @field_validator("api_url")
     @classmethod

@@ -1,9 +1,11 @@
 """Keep release/action.yml in step with action.yml and the package version.
 
 release/action.yml is action.yml with the image swapped for the prebuilt one on GHCR; the
-release workflow copies it over action.yml on the tagged commit.
+release workflow copies it over action.yml on the tagged commit. autosana_action/input_help.py
+carries action.yml's input descriptions into the package (the image has no action.yml) for the
+CLI's flag help.
 
-    python scripts/release_action.py --write          # regenerate after editing action.yml
+    python scripts/release_action.py --write          # regenerate both after editing action.yml
     python scripts/release_action.py --check 1.2.3    # the release workflow's guard
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +37,24 @@ def release_action_yml(version: str) -> str:
     return header + dev.replace(DEV_IMAGE_LINE, f"  image: docker://{IMAGE}:{version}\n")
 
 
+def input_help_py() -> str:
+    """The module's text; `ruff format` gives it the project's quotes."""
+    import yaml
+
+    inputs = yaml.safe_load((ROOT / "action.yml").read_text())["inputs"]
+    entries = "".join(
+        f"    {name!r}: (\n        {spec['description']!r},\n        {spec.get('default')!r},\n    ),\n"
+        for name, spec in inputs.items()
+    )
+    return (
+        '"""What each input means, as action.yml says it: the CLI\'s flag help. Generated from action.yml\n'
+        'by scripts/release_action.py --write; a test keeps them equal."""\n\n'
+        "# ruff: noqa: E501\n\nfrom __future__ import annotations\n\n"
+        "# input name -> (description, default as action.yml gives it, or None)\n"
+        f"INPUT_HELP: dict[str, tuple[str, str | None]] = {{\n{entries}}}\n"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     group = parser.add_mutually_exclusive_group(required=True)
@@ -44,6 +65,9 @@ def main() -> int:
     version = package_version()
     if args.write:
         target.write_text(release_action_yml(version))
+        help_module = ROOT / "autosana_action" / "input_help.py"
+        help_module.write_text(input_help_py())
+        subprocess.run([sys.executable, "-m", "ruff", "format", "--quiet", str(help_module)], check=True)  # noqa: S603
         return 0
     problems = []
     if args.check != version:

@@ -280,6 +280,41 @@ def test_injected_failures_come_first_and_in_order(fake: FakeGitHub) -> None:
     assert list(repo.get_issue(5).get_comments()) == []
 
 
+def test_who_the_token_acts_as(fake: FakeGitHub) -> None:
+    """GITHUB_TOKEN (an installation token) is no user: GET /user refuses it and its writes are
+    the github-actions[bot] app's; a personal access token is its user's."""
+    with pytest.raises(GithubException) as caught:
+        _ = client(fake).get_user().login
+    assert caught.value.status == 403 and caught.value.data["message"] == "Resource not accessible by integration"
+    assert client(fake).get_repo(REPO).get_issue(5).create_comment("a").user.login == "github-actions[bot]"
+    fake.token_user = "octo-dev"
+    me = client(fake).get_user()
+    assert (me.login, me.type) == ("octo-dev", "User")
+    comment = client(fake).get_repo(REPO).get_issue(5).create_comment("b")
+    assert (comment.user.login, comment.user.id) == ("octo-dev", me.id)
+    fake.add_comment(REPO, 5, "c", "mallory")
+    assert len({c["user"]["id"] for c in fake.comments(REPO, 5)}) == 3
+
+
+def test_lasting_refusals_of_one_operation(fake: FakeGitHub) -> None:
+    comments = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+    fake.refuse("GET", comments, 403)
+    fake.refuse("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", 404, pull_number="5")
+    repo = client(fake).get_repo(REPO)
+    for _ in range(2):
+        with pytest.raises(GithubException) as caught:
+            list(repo.get_issue(5).get_comments())
+        assert caught.value.status == 403
+        assert caught.value.headers is not None
+        assert caught.value.headers["x-accepted-github-permissions"] == "issues=read; pull_requests=read"
+    repo.get_issue(5).create_comment("writes still work")
+    with pytest.raises(GithubException) as missing:
+        repo.get_pull(5)
+    assert missing.value.status == 404
+    fake.add_pull(REPO, 6, SHA)
+    assert repo.get_pull(6).number == 6
+
+
 def test_rate_limit(fake: FakeGitHub) -> None:
     github = client(fake)
     github.get_repo(REPO)
@@ -322,6 +357,8 @@ def exercise_every_route(fake: FakeGitHub) -> None:
     repo.get_pull(5)
     repo.get_issue(6)
     client(fake).get_rate_limit()
+    fake.token_user = "octo-dev"
+    assert client(fake).get_user().login == "octo-dev"
 
 
 @pytest.mark.parametrize("base_path", ["", "/api/v3"], ids=["github.com", "ghes"])

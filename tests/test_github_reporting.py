@@ -182,18 +182,19 @@ def test_pull_request_target_uses_the_head_sha(sim: AutosanaSimulator, tmp_path:
     assert [r["head_sha"] for r in github.check_runs()] == [event["pull_request"]["head"]["sha"]]
 
 
-def test_read_only_token_warns_once_and_keeps_the_results(
+def test_read_only_token_warns_once_per_part_and_keeps_the_results(
     sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub
 ) -> None:
     github.read_only = True
     result = runner.run(base_inputs(sim))
     assert result.returncode == 0
-    warnings = [w for w in result.commands("warning") if "GitHub refused" in w]
-    assert len(warnings) == 1
-    assert "Resource not accessible by integration" in warnings[0] and "#permissions" in warnings[0]
+    check, comment = (w for w in result.commands("warning") if "GitHub refused" in w)
+    assert "create the check run" in check and "`checks: write`" in check and "pull-requests" not in check
+    assert "write the PR comment" in comment and "`pull-requests: write`" in comment and "checks" not in comment
+    assert all("Resource not accessible by integration" in w for w in (check, comment))
     assert result.outputs["result"] == "passed" and "comment-url" not in result.outputs
     assert "## ✅ Autosana" in result.summary
-    assert len(github.writes()) == 1  # the first refusal stops further writes
+    assert len(github.writes()) == 2  # one refusal per part, nothing asked twice
 
 
 def test_read_only_token_does_not_hide_a_failure(
@@ -212,6 +213,24 @@ def test_github_server_errors_are_retried(sim: AutosanaSimulator, runner: Action
     result = runner.run(base_inputs(sim))
     assert result.returncode == 0 and no_github_warnings(result), result.stdout
     assert len(github.check_runs()) == 1 and result.outputs["comment-url"]
+
+
+def test_a_failed_comment_lookup_never_duplicates_the_sticky_comment(
+    sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    repo, number = repo_of(pr_event), pr_of(pr_event)[0]
+    ours = github.add_comment(repo, number, comment_marker("Autosana") + "old report", "github-actions[bot]", "Bot")
+    github.fail_matching = [("GET", f"/issues/{number}/comments", 502)] * 4  # one lookup, retries exhausted
+    result = runner.run(base_inputs(sim))
+    assert [c["id"] for c in github.comments(repo, number)] == [ours]
+    assert "old report" not in github.comments(repo, number)[0]["body"]
+    assert len([w for w in result.commands("warning") if "read the PR comments" in w]) == 1
+
+    github.fail_matching = [("GET", f"/issues/{number}/comments", 502)] * 8  # every lookup fails
+    result = runner.run(base_inputs(sim))
+    assert [c["id"] for c in github.comments(repo, number)] == [ours]
+    assert result.returncode == 0 and "comment-url" not in result.outputs
+    assert [r["status"] for r in github.check_runs()] == ["completed", "completed"]
 
 
 def test_enterprise_server_base_path(sim: AutosanaSimulator, tmp_path: Path, pr_event: dict[str, Any]) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 PR_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"})
+# The PR events whose workflows run for a fork's pull request with a read-only token and no secrets.
+FORK_RESTRICTED_EVENTS = PR_EVENTS - {"pull_request_target"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,16 @@ class EventContext:
     api_url: str = "https://api.github.com"
     run_id: str | None = None
     run_attempt: str | None = None
+    # "owner:branch" of the head, for finding a fork's PR that a workflow_run payload leaves out.
+    head_label: str | None = None
+    # The action's own repository and ref (GITHUB_ACTION_REPOSITORY/REF), for links to its README.
+    action_repository: str | None = None
+    action_ref: str | None = None
+
+    @property
+    def read_only_fork(self) -> bool:
+        """A fork's pull request, run by GitHub with a read-only token and without secrets."""
+        return self.is_fork and self.event_name in FORK_RESTRICTED_EVENTS
 
     @property
     def workflow_run_url(self) -> str | None:
@@ -64,6 +76,8 @@ def load_event(env: Mapping[str, str]) -> EventContext:
         api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
         run_id=env.get("GITHUB_RUN_ID"),
         run_attempt=env.get("GITHUB_RUN_ATTEMPT"),
+        action_repository=env.get("GITHUB_ACTION_REPOSITORY") or None,
+        action_ref=env.get("GITHUB_ACTION_REF") or None,
     )
     fallback_sha = env.get("GITHUB_SHA") or None
     fallback_branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _branch(env.get("GITHUB_REF"))
@@ -97,12 +111,15 @@ def load_event(env: Mapping[str, str]) -> EventContext:
         prs = run.get("pull_requests") or []
         number = _int(prs[0].get("number")) if prs and isinstance(prs[0], dict) else None
         head_repo = _get(run, "head_repository", "full_name")
+        head_owner = _get(run, "head_repository", "owner", "login")
+        head_branch = _str(run.get("head_branch"))
         return replace(
             base,
             pr_number=number,
             head_sha=_str(run.get("head_sha")) or fallback_sha,
             branch=_str(run.get("head_branch")) or fallback_branch,
             is_fork=bool(head_repo and base.repository and head_repo != base.repository),
+            head_label=f"{head_owner}:{head_branch}" if head_owner and head_branch else None,
         )
     return replace(base, head_sha=fallback_sha, branch=fallback_branch)
 

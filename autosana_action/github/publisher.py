@@ -1,7 +1,9 @@
 """All GitHub I/O: the check run and the sticky PR comment, through PyGithub.
 
-GitHub saying no (a fork's read-only token, a missing permission, an outage) never fails the
-step: we warn once, say where to look, and let the exit status reflect the tests."""
+GitHub saying no (a fork's read-only token, a missing permission, a wrong pr-number, an outage)
+never fails the step, and costs only what needs the refused call: a refused comment read means
+no comment, never an unfinished check run. Each refusal is warned about once, naming what was
+refused and the permission it needs; the exit status reflects the tests."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
@@ -19,17 +22,21 @@ from ..report.render import Layout, Report, render
 from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
+from . import readme
 from .context import EventContext
+from .identity import Identity, identity_of
 
 if TYPE_CHECKING:
-    from github import GithubException
+    from github import Github, GithubException
     from github.CheckRun import CheckRun
     from github.IssueComment import IssueComment
     from github.Repository import Repository
 
 COMMENT_LIMIT = 65536
 CHECK_TEXT_LIMIT = 65535
-PERMISSIONS_HELP = "https://github.com/autosana/autosana-action#permissions"
+# Lookups of our comment: a failed one is tried once more at the next need (at the latest right
+# before writing), never more: a comment whose lookup keeps failing is not written at all.
+COMMENT_LOOKUPS = 2
 T = TypeVar("T")
 
 
@@ -48,6 +55,24 @@ class Target:
     head_sha: str | None
 
 
+class Part(Enum):
+    """What a refusal costs: each part is given up on its own."""
+
+    CHECK = "No check run this time; the PR comment, job summary and outputs are not affected."
+    COMMENT = "No PR comment this time; the check run, job summary and outputs are not affected."
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One kind of GitHub call: what it does, the part it serves, the permission it needs and what
+    a 404 means for it."""
+
+    what: str
+    part: Part
+    permission: str
+    not_found: str
+
+
 class GitHubPublisher:
     def __init__(self, settings: Settings, context: EventContext, workflow: Workflow) -> None:
         self.settings = settings
@@ -56,87 +81,142 @@ class GitHubPublisher:
         self.comment_url: str | None = None
         self.check_run_url: str | None = None
         self._check: CheckRun | None = None
-        self._refused = False
+        self._check_completed = False
+        self._given_up: set[Part] = set()
         self._started = False
         self._comment: IssueComment | None = None
-        self._comment_looked_up = False
+        self._comment_known = False  # whether _comment is a certain answer (None: we have none)
+        self._lookups_left = COMMENT_LOOKUPS
+        self._identity: Identity | None = None
+        self._gh: Github | None = None
         self._repo_handle: Repository | None = None
         self.target = Target(context.pr_number, context.head_sha)
+
+    @property
+    def _token(self) -> str:
+        return self.settings.github_token.get_secret_value() if self.settings.github_token else ""
 
     @property
     def _repo(self) -> Repository | None:
         """The repository, built on first use: PyGithub's import is kept off the path to the
         first Autosana request."""
-        token = self.settings.github_token.get_secret_value() if self.settings.github_token else ""
-        if self._repo_handle is None and token and self.context.repository:
+        if self._repo_handle is None and self._token and self.context.repository:
             from github import Auth, Github, GithubRetry
+            from urllib3.util.retry import Retry
 
-            gh = Github(
+            self._gh = Github(
                 base_url=self.context.api_url,
-                auth=Auth.Token(token),
+                auth=Auth.Token(self._token),
                 lazy=True,
                 timeout=15,
                 per_page=100,
                 # PyGithub sleeps between requests by default; one job makes a handful of calls.
                 seconds_between_requests=None,
                 seconds_between_writes=None,
-                retry=GithubRetry(total=3, backoff_factor=0.5, secondary_rate_wait=5),
+                # PATCH too (PyGithub leaves it out): completing the check run is the write that must
+                # not be lost to one 502, and editing to the same fields twice is harmless.
+                retry=GithubRetry(
+                    total=3,
+                    backoff_factor=0.5,
+                    secondary_rate_wait=5,
+                    allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
+                ),
             )
-            self._repo_handle = gh.get_repo(self.context.repository)
+            self._repo_handle = self._gh.get_repo(self.context.repository)
         return self._repo_handle
 
-    @property
-    def enabled(self) -> bool:
-        return self._repo is not None and not self._refused
-
-    def _call(self, what: str, action: Callable[[], T]) -> T | None:
-        """Run one GitHub call; on refusal warn (once for permissions) and carry on."""
-        if not self.enabled:
+    def _call(self, ask: Ask, action: Callable[[], T], *, even_after_refusals: bool = False) -> T | None:
+        """Run one GitHub call; on failure warn and carry on without it. A refusal gives up the
+        part the call serves (warned once), never the other part."""
+        if self._repo is None or (ask.part in self._given_up and not even_after_refusals):
             return None
         from github import GithubException
 
         try:
             return action()
         except GithubException as exc:
-            message = _github_message(exc)
-            if exc.status in (401, 403, 404) and _is_permission_problem(exc.status, message):
-                self._refused = True
-                fork = (
-                    " This looks like a pull request from a fork, whose token is read-only."
-                    if self.context.is_fork
-                    else ""
-                )
-                self.wf.warning(
-                    f"GitHub refused to {what} ({exc.status}: {message}).{fork} The results are in the job summary; "
-                    f"to get the check run and PR comment, grant `checks: write` and `pull-requests: write`, see "
-                    f"{PERMISSIONS_HELP}",
-                    title="No PR comment or check run",
-                )
-            else:
-                self.wf.warning(f"Could not {what}: GitHub answered {exc.status}: {message}")
+            self._refused(ask, exc)
             return None
         except Exception as exc:  # a network failure must not lose the test results
-            self.wf.warning(f"Could not {what}: {type(exc).__name__}: {exc}")
+            self.wf.warning(f"Could not {ask.what}: {type(exc).__name__}: {exc}")
             return None
+
+    def _refused(self, ask: Ask, exc: GithubException) -> None:
+        message = _github_message(exc)
+        said = f"GitHub answered {exc.status}: {message}"
+        if exc.status == 401:
+            self._given_up.update(Part)  # the token itself is refused: nothing new is attempted
+            self.wf.warning(
+                f"Could not {ask.what}: {said}. The token in `github-token` is not valid (expired or revoked?); "
+                "no PR comment or new check run this time. The job summary and outputs have the results.",
+                title="GitHub refused the token",
+            )
+        elif exc.status == 403 and "rate limit" not in message.lower():
+            if ask.part in self._given_up:
+                return
+            if self.context.read_only_fork:  # the token is read-only: every write would be refused
+                self._given_up.update(Part)
+                self.wf.warning(
+                    f"GitHub refused to {ask.what} ({exc.status}: {message}). This is a pull request from a fork: "
+                    "GitHub gives its workflow a read-only token, whatever `permissions:` says; see "
+                    f"{readme.link(self.context, readme.FORKS)}. No PR comment or check run this time; the job "
+                    "summary and outputs have the results.",
+                    title="GitHub refused a request",
+                )
+                return
+            self._given_up.add(ask.part)
+            needs = _accepted_permissions(exc) or ask.permission
+            self.wf.warning(
+                f"GitHub refused to {ask.what} ({exc.status}: {message}). The token needs {needs}; see "
+                f"{readme.link(self.context, readme.PERMISSIONS)}. {ask.part.value}",
+                title="GitHub refused a request",
+            )
+        elif exc.status == 404:
+            if ask.part in self._given_up:
+                return
+            self._given_up.add(ask.part)
+            self.wf.warning(f"Could not {ask.what}: {said}; {ask.not_found}. {ask.part.value}")
+        else:
+            self.wf.warning(f"Could not {ask.what}: {said}")
+
+    def _ask(self, what: str, part: Part) -> Ask:
+        repo = self.context.repository
+        if part is Part.CHECK:
+            return Ask(what, part, "`checks: write`", f"the token cannot see {repo}")
+        number = self.target.pr_number
+        missing = f"pull request #{number} is not in {repo}, or the token cannot see it (check `pr-number`)"
+        permission = "`pull-requests: write`" if what.startswith("write") else "`pull-requests: read`"
+        return Ask(what, part, permission, missing if number is not None else f"the token cannot see {repo}")
 
     # -- which PR ----------------------------------------------------------------------------
     def resolve_pr(self) -> None:
-        """A push has no PR in its payload: look for an open PR whose head is this commit."""
+        """The payload names no PR: a push (look for an open PR whose head is this commit), or a
+        workflow_run from a fork, whose ``pull_requests`` GitHub leaves empty (look for the open
+        PR from that head repository and branch)."""
         if self.target.pr_number is not None or not self.target.head_sha or self.settings.comment_mode == "off":
             return
         if self._repo is None:
             return
-        if self.context.event_name not in ("push", "workflow_dispatch", "schedule"):
+        repo, sha, label = self._repo, self.target.head_sha, self.context.head_label
+        if self.context.event_name in ("push", "workflow_dispatch", "schedule"):
+
+            def find() -> int | None:
+                for pull in repo.get_commit(sha).get_pulls():
+                    if pull.state == "open" and pull.head.sha == sha:
+                        return pull.number
+                return None
+
+            what = "look up the pull request for this commit"
+        elif self.context.event_name == "workflow_run" and label:
+
+            def find() -> int | None:
+                # The branch may have moved on since the triggering run: only a PR at its commit counts.
+                return next((p.number for p in repo.get_pulls(state="open", head=label) if p.head.sha == sha), None)
+
+            what = f"look up the pull request from {label}"
+        else:
             return
-        repo, sha = self._repo, self.target.head_sha
-
-        def find() -> int | None:
-            for pull in repo.get_commit(sha).get_pulls():
-                if pull.state == "open" and pull.head.sha == sha:
-                    return pull.number
-            return None
-
-        self.target.pr_number = self._call("look up the pull request for this commit", find)
+        self.target.pr_number = self._call(self._ask(what, Part.COMMENT), find)
 
     # -- check run ---------------------------------------------------------------------------
     def _checks_wanted(self) -> bool:
@@ -146,7 +226,8 @@ class GitHubPublisher:
         repo = self._repo
         assert repo is not None and self.target.head_sha is not None
         fields = {"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields}
-        check = self._call("create the check run", lambda: repo.create_check_run(**fields))  # type: ignore[arg-type]
+        ask = self._ask("create the check run", Part.CHECK)
+        check = self._call(ask, lambda: repo.create_check_run(**fields))  # type: ignore[arg-type]
         if check is not None:
             self.check_run_url = check.html_url
         return check
@@ -167,59 +248,93 @@ class GitHubPublisher:
         self._check = self._create_check(fields)
 
     def finish_check(self, report: Report) -> None:
-        if not self._checks_wanted():
+        """Complete the check run we started, or report in one go when none was started.
+
+        Whatever went wrong before (a refused comment, an exception in the caller), a started
+        check is completed: a required check left in_progress blocks the merge. Safe to call again,
+        e.g. from a catch-all with a failure report: a completed check is left alone."""
+        if not self._checks_wanted() or self._check_completed:
             return
         fields: dict[str, object] = {
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
             "completed_at": datetime.now(UTC),
-            "output": {
-                "title": _title(report),
-                "summary": render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400)),
-            },
+            "output": {"title": _title(report), "summary": _check_summary(report)},
         }
         details = _details_url(report) or self.context.workflow_run_url
         if details:
             fields["details_url"] = details
         check = self._check
         if check is not None:
-            self._call("complete the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
+            ask = self._ask("complete the check run", Part.CHECK)
+            done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
+            self._check_completed = bool(done)
         else:
             # Never started (no status ever arrived, or the trigger failed): report in one go.
             if report.batch_id:
                 fields["external_id"] = report.batch_id
-            self._create_check(fields)
+            self._check_completed = self._create_check(fields) is not None
 
     # -- sticky comment ----------------------------------------------------------------------
     def _comment_wanted(self) -> bool:
         return self.settings.comment_mode != "off" and self.target.pr_number is not None and self._repo is not None
 
     def previous_state(self) -> State | None:
-        """The record the last report on this PR left in its comment, if any."""
+        """The record the last report on this PR left in our comment, if any: never anyone else's."""
         if not self._comment_wanted():
             return None
         comment = self._existing_comment()
         return State.decode(comment.body or "") if comment is not None else None
 
     def _existing_comment(self) -> IssueComment | None:
-        if self._comment_looked_up:
+        """Our sticky comment: the first one carrying our marker that the token's own identity
+        wrote. Anyone can post the marker; such a comment is neither edited nor believed."""
+        if self._comment_known or self._lookups_left <= 0:
             return self._comment
+        self._lookups_left -= 1
         assert self._repo is not None and self.target.pr_number is not None
         issue = self._repo.get_issue(self.target.pr_number)
         marker = comment_marker(self.settings.check_name).strip()
 
-        def find() -> IssueComment | None:
-            return next((c for c in issue.get_comments() if (c.body or "").lstrip().startswith(marker)), None)
+        def find() -> tuple[IssueComment | None]:
+            for comment in issue.get_comments():  # pages are fetched only until ours is found
+                if (comment.body or "").lstrip().startswith(marker) and self._who_am_i().wrote(comment.user):
+                    return (comment,)
+            return (None,)
 
-        self._comment = self._call("read the PR comments", find)
-        self._comment_looked_up = True
+        found = self._call(self._ask(f"read the PR comments of #{self.target.pr_number}", Part.COMMENT), find)
+        # A failed read is not "no comment": asked again before writing, so a passing glitch
+        # never leaves a second sticky comment behind.
+        if found is not None:
+            self._comment_known, self._comment = True, found[0]
         return self._comment
+
+    def _who_am_i(self) -> Identity:
+        """Asked only once a comment carries our marker (at most one GET /user, and none for
+        GITHUB_TOKEN); raises when GitHub cannot say, which fails the lookup."""
+        if self._identity is None:
+            assert self._gh is not None
+            slug = None
+            if self._check is not None:
+                try:
+                    slug = self._check.app.slug
+                except Exception:  # a check run without its app: the GITHUB_TOKEN default stands
+                    slug = None
+            self._identity = identity_of(self._token, self._gh, slug)
+        return self._identity
 
     def upsert_comment(self, report: Report) -> None:
         if not self._comment_wanted():
             return
         assert self._repo is not None and self.target.pr_number is not None
         existing = self._existing_comment()
+        if not self._comment_known:
+            if Part.COMMENT not in self._given_up:
+                self.wf.warning(
+                    "Did not write the PR comment: without knowing whether ours already exists, a new one "
+                    "might duplicate it. The next run updates it."
+                )
+            return
         if existing is None and self.settings.comment_mode == "failures" and report.result is Result.PASSED:
             return
         marker = comment_marker(self.settings.check_name)
@@ -235,7 +350,14 @@ class GitHubPublisher:
                 return existing.html_url
             return issue.create_comment(body).html_url
 
-        self.comment_url = self._call("write the PR comment", write)
+        self.comment_url = self._call(self._ask("write the PR comment", Part.COMMENT), write)
+
+
+def _check_summary(report: Report) -> str:
+    try:
+        return render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
+    except Exception as exc:  # the check must still be completed, with what is known
+        return f"{md.text(report.headline)}\n\nThe full report could not be rendered ({type(exc).__name__})."
 
 
 def _title(report: Report) -> str:
@@ -265,5 +387,16 @@ def _github_message(exc: GithubException) -> str:
     return str(data)[:300] if data else "no details"
 
 
-def _is_permission_problem(status: int, message: str) -> bool:
-    return status == 404 or (status in (401, 403) and "rate limit" not in message.lower())
+def _accepted_permissions(exc: GithubException) -> str | None:
+    """GitHub's X-Accepted-GitHub-Permissions ("issues=write; pull_requests=write": either set
+    will do) in the words of a workflow's ``permissions:`` block."""
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    raw = headers.get("x-accepted-github-permissions", "")
+    sets = [
+        " and ".join(
+            f"`{name.strip().replace('_', '-')}: {level.strip()}`"
+            for name, _, level in (p.partition("=") for p in choice.split(",") if "=" in p)
+        )
+        for choice in raw.split(";")
+    ]
+    return " or ".join(s for s in sets if s) or None

@@ -62,9 +62,17 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}"): "_get_check_run",
     ("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}"): "_update_check_run",
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"): "_list_check_runs",
+    ("GET", "/user"): "_authenticated_user",
 }
 # What GitHub names in X-Accepted-GitHub-Permissions when an integration token may not write.
 WRITE_PERMISSIONS = {"comments": "issues=write; pull_requests=write", "check-runs": "checks=write"}
+# ... and when it may not read (on a private repository, reads need a permission too).
+READ_PERMISSIONS = {
+    "comments": "issues=read; pull_requests=read",
+    "pulls": "pull_requests=read",
+    "check-runs": "checks=read",
+}
+BOT_LOGIN = "github-actions[bot]"
 
 
 # -- GitHub's OpenAPI description -----------------------------------------------------------------
@@ -292,16 +300,47 @@ class Call:
 FailNext = tuple[int, dict[str, str]] | tuple[int, dict[str, str], dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """GitHub saying no to every request of one operation (optionally only for some path
+    parameters), the way it does for a token without the permission, or for what it cannot see."""
+
+    method: str
+    template: str  # the operation's path template, e.g. "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+    status: int  # 401, 403 or 404
+    where: tuple[tuple[str, str], ...] = ()
+
+    def matches(self, op: Operation, params: Mapping[str, str]) -> bool:
+        return (op.method, op.template) == (self.method, self.template) and all(
+            params.get(name) == value for name, value in self.where
+        )
+
+    def answer(self, op: Operation) -> Reply:
+        if self.status == 401:
+            return 401, _error("Bad credentials", 401), {}
+        if self.status == 404:
+            return 404, _error("Not Found", 404, op.docs_url), {}
+        table = READ_PERMISSIONS if op.method == "GET" else WRITE_PERMISSIONS
+        needed = [p for part, p in table.items() if f"/{part}" in op.template]
+        headers = {"X-Accepted-GitHub-Permissions": needed[0]} if needed else {}
+        return self.status, _error("Resource not accessible by integration", self.status, op.docs_url), headers
+
+
 @dataclass
 class FakeGitHub:
     base_path: str = ""  # "/api/v3" emulates GitHub Enterprise Server
     web_url: str = "https://github.com"
     token: str | None = None  # when set, other credentials answer 401
+    # Whom the token acts as: a user's login for a personal access token; None for an installation
+    # token such as GITHUB_TOKEN, which acts as the github-actions[bot] app (GET /user refuses it).
+    token_user: str | None = None
     read_only: bool = False  # every write answers 403, as for a fork's pull request token
     # Answered instead of the next requests, in order: (status, headers) or (status, headers, body).
     fail_next: list[FailNext] = field(default_factory=list)
     # (method, path suffix, status): answered instead of the next matching requests, in order
     fail_matching: list[tuple[str, str, int]] = field(default_factory=list)
+    # Lasting refusals of single operations (see refuse()), checked after the credentials.
+    refusals: list[Refusal] = field(default_factory=list)
     # None: api.github.com's description, or the newest GHES one when base_path is set
     description: Path | None = None
     violations: list[str] = field(default_factory=list)
@@ -315,6 +354,7 @@ class FakeGitHub:
         self._ops = load_operations(self.description)  # before the first request, not inside it
         self._ids = itertools.count(2**31)  # real ids no longer fit 32 bits
         self._repo_ids: dict[str, int] = {}
+        self._user_ids: dict[str, int] = {}
         self._pulls: dict[tuple[str, int], dict[str, Any]] = {}
         self._comments: dict[int, tuple[str, int, dict[str, Any]]] = {}
         self._check_runs: dict[int, tuple[str, dict[str, Any]]] = {}
@@ -358,10 +398,12 @@ class FakeGitHub:
         base_ref: str = "main",
         fork: bool = False,
         state: str = "open",
+        head_owner: str | None = None,
     ) -> dict[str, Any]:
-        """Seed pull request ``number`` of ``repo`` ("owner/name"); a fork's head lives in someone-else/name."""
+        """Seed pull request ``number`` of ``repo`` ("owner/name"); a fork's head lives in
+        ``head_owner``/name (someone-else/name unless given)."""
         owner, name = repo.split("/")
-        head_owner = "someone-else" if fork else owner
+        head_owner = head_owner or ("someone-else" if fork else owner)
         with self.lock:
             pull = self._template("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", repo, number)
             pull.update(
@@ -413,8 +455,15 @@ class FakeGitHub:
     ) -> int:
         """Seed a comment on issue or pull request ``number``; returns its id."""
         with self.lock:
-            user = self._bot() if user_login == "github-actions[bot]" else self._user(user_login, 7, user_type)
+            user = self._bot() if user_login == BOT_LOGIN else self._user(user_login, self._uid(user_login), user_type)
             return int(self._new_comment(repo, number, body, user)["id"])
+
+    def refuse(self, method: str, template: str, status: int = 403, **where: str) -> None:
+        """Refuse every ``method`` request to the operation ``template`` from now on (only those
+        whose path parameters equal ``where``, when given): 403 as for a token without the
+        permission, 404 as for something the token cannot see, 401 as for bad credentials."""
+        assert (method, template) in self._ops, f"{method} {template} is not a GitHub operation"
+        self.refusals.append(Refusal(method, template, status, tuple(sorted(where.items()))))
 
     def comments(self, repo: str, number: int) -> list[dict[str, Any]]:
         """A snapshot of the comments on ``number``, oldest first."""
@@ -487,6 +536,9 @@ class FakeGitHub:
                 return fail_status, _injected(fail_status, {}), {}
         if self.token is not None and not _authorized(auth, self.token):
             return 401, _error("Bad credentials", 401), {}
+        refused = next((r for r in self.refusals if op is not None and r.matches(op, params)), None)
+        if op is not None and refused is not None:
+            return refused.answer(op)
         if op is None or (refusal and refusal[0] == 404):
             return refusal or (404, _error("Not Found", 404), {})
         if method != "GET" and self.read_only:
@@ -583,6 +635,15 @@ class FakeGitHub:
         user.update(login=login, id=uid, node_id=f"U_{uid}", type=kind, site_admin=False)
         return user
 
+    def _uid(self, login: str) -> int:
+        return self._user_ids.setdefault(login, 5_000_000 + len(self._user_ids))
+
+    def _token_identity(self) -> dict[str, Any]:
+        """Who a write with the token is attributed to."""
+        if self.token_user is None:
+            return self._bot()
+        return self._user(self.token_user, self._uid(self.token_user), "User")
+
     def _bot(self) -> dict[str, Any]:
         bot = self._user("github-actions[bot]", 41898282, "Bot")
         bot.update(node_id="MDM6Qm90NDE4OTgyODI=", html_url=f"{self.web_url}/apps/github-actions")
@@ -666,6 +727,13 @@ class FakeGitHub:
         core = {"limit": RATE_LIMIT, "used": self._used, "remaining": RATE_LIMIT - self._used, "reset": self._reset}
         return 200, {**limits, "resources": {**limits["resources"], "core": core}, "rate": core}, {}
 
+    def _authenticated_user(self, call: Call) -> Reply:
+        if self.token_user is None:  # an installation token is no user
+            return 403, _error("Resource not accessible by integration", 403, call.op.docs_url), {}
+        me = copy.deepcopy(call.op.example)
+        me.update(self._user(self.token_user, self._uid(self.token_user), "User"))
+        return 200, me, {}
+
     def _get_repo(self, call: Call) -> Reply:
         return 200, self._repo(call.repo), {}
 
@@ -740,7 +808,8 @@ class FakeGitHub:
     def _create_comment(self, call: Call) -> Reply:
         if len(call.body["body"]) > COMMENT_LIMIT:
             return self._comment_too_long(call)
-        return 201, self._new_comment(call.repo, int(call.params["issue_number"]), call.body["body"], self._bot()), {}
+        number = int(call.params["issue_number"])
+        return 201, self._new_comment(call.repo, number, call.body["body"], self._token_identity()), {}
 
     def _comment_too_long(self, call: Call) -> Reply:
         message = f"Body is too long (maximum is {COMMENT_LIMIT} characters)"
