@@ -158,16 +158,20 @@ class GitHubPublisher:
             self.check_run_url = check.html_url
         return check
 
-    def start_check(self, batch_id: str, details_url: str | None) -> None:
+    def start_check(self, batch_id: str | None, details_url: str | None) -> None:
+        """In progress from the first stage: the build upload (no batch yet) or the first status."""
         if not self._checks_wanted() or self._started:
             return
         self._started = True
         fields: dict[str, object] = {
             "status": "in_progress",
-            "external_id": batch_id,
             "started_at": datetime.now(UTC),
             "output": {"title": "Running Autosana flows", "summary": f"Batch `{batch_id}` is running."},
         }
+        if batch_id:
+            fields["external_id"] = batch_id
+        else:
+            fields["output"] = {"title": "Uploading the build", "summary": "The build is being uploaded to Autosana."}
         details = md.safe_url(details_url) or self.context.workflow_run_url
         if details:
             fields["details_url"] = details
@@ -189,6 +193,8 @@ class GitHubPublisher:
         if details:
             fields["details_url"] = details
         check = self._check
+        if check is not None and report.batch_id:
+            fields["external_id"] = report.batch_id
         if check is not None:
             self._call("complete the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
         else:
