@@ -246,9 +246,12 @@ class AutosanaSimulator:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        # Both servers wait up to half a second for their loop to notice: stop them together.
+        storage = threading.Thread(target=self.storage.stop)
+        storage.start()
         self._server.shutdown()
         self._server.server_close()
-        self.storage.stop()
+        storage.join()
 
     def __enter__(self) -> Self:
         return self.start()
