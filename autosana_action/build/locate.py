@@ -77,7 +77,7 @@ def locate(build_path: str, platform: str, workspace: Path) -> LocatedBuild:
     if not path.is_file():
         raise _problem(f"{shown!r} is not a file")
     if path.stat().st_size == 0:
-        raise _problem(f"{shown!r} is empty (0 bytes); did the build step fail?")
+        raise _problem(f"{shown!r} is empty (0 bytes): did the build step fail")
     try:
         with path.open("rb"):
             pass
