@@ -49,6 +49,9 @@ def test_the_prs_build_is_uploaded_and_the_flows_pinned_to_it(
     # The check run is in progress from the upload on, and the comment names the build too.
     create = next(r for r in github.requests if r.method == "POST" and r.path.endswith("/check-runs"))
     assert create.body["status"] == "in_progress" and create.body["output"]["title"] == "Uploading the build"
+    updates = [r.body for r in github.requests if r.method == "PATCH" and "/check-runs/" in r.path]
+    assert updates[0]["output"]["title"] == "Running Autosana flows"
+    assert updates[0]["external_id"] == result.outputs["batch-id"]
     (check,) = github.check_runs()
     assert check["status"] == "completed" and check["external_id"] == result.outputs["batch-id"]
     assert "app-release.apk" in check["output"]["summary"]
@@ -109,6 +112,7 @@ def test_web_preview_url_is_registered_then_tested(sim: AutosanaSimulator, runne
     assert run.body["app_build_id"] == sim.registered[0]["build_id"]
     assert run.body["dependencies"] == [WEB_DEP] and run.body["environment"] == "preview"
     assert result.outputs["build-url"] == "https://pr-42.preview.example.com"
+    assert "**Build URL** https://pr-42.preview.example.com" in result.summary
     assert sim.calls("/api/ci/start-upload") == []
 
 

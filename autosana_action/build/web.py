@@ -38,4 +38,4 @@ def register_web_build(
     registered = client.upload_web_build(body)
     for warning in registered.warnings:
         wf.warning(plain(warning, 500), title="Autosana web build")
-    return BuildOutcome(registered.new_build_id, f"URL {settings.url}", {"build-url": settings.url})
+    return BuildOutcome(registered.new_build_id, settings.url, {"build-url": settings.url})

@@ -65,6 +65,7 @@ class GitHubPublisher:
         self._check: CheckRun | None = None
         self._refused = False
         self._started = False
+        self._running = False  # the check started with the upload has been told the flows run
         self._comment: IssueComment | None = None
         self._comment_looked_up = False
         self._repo_handle: Repository | None = None
@@ -160,6 +161,9 @@ class GitHubPublisher:
 
     def start_check(self, batch_id: str | None, details_url: str | None) -> None:
         """In progress from the first stage: the build upload (no batch yet) or the first status."""
+        if self._started and batch_id and self._check is not None and not self._running:
+            self._running = True
+            self._mark_running(self._check, batch_id, details_url)
         if not self._checks_wanted() or self._started:
             return
         self._started = True
@@ -176,6 +180,17 @@ class GitHubPublisher:
         if details:
             fields["details_url"] = details
         self._check = self._create_check(fields)
+
+    def _mark_running(self, check: CheckRun, batch_id: str, details_url: str | None) -> None:
+        """The check started with the upload; now the flows run."""
+        fields: dict[str, object] = {
+            "external_id": batch_id,
+            "output": {"title": "Running Autosana flows", "summary": f"Batch `{batch_id}` is running."},
+        }
+        details = md.safe_url(details_url)
+        if details:
+            fields["details_url"] = details
+        self._call("update the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
 
     def finish_check(self, report: Report) -> None:
         if not self._checks_wanted():

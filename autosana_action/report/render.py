@@ -116,7 +116,8 @@ def context_lines(report: Report) -> list[str]:
     if report.build:
         facts.append(f"**Build** {md.code(report.build)}")
     if report.build_file:
-        facts.append(f"**Build file** {md.text(report.build_file, 200)}")
+        label = "Build URL" if report.build_file.startswith(("http://", "https://")) else "Build file"
+        facts.append(f"**{label}** {md.text(report.build_file, 200)}")
     if report.commit:
         facts.append(f"**Commit** {md.code(report.commit[:12])}")
     if report.branch:
