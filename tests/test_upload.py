@@ -86,14 +86,14 @@ def test_upload_streams_the_file_with_its_length_and_no_api_key(sim: AutosanaSim
         "bundle_id": "com.company.app",
         "platform": "android",
         "filename": "app-release.apk",
-        "name": "com.company.app",
+        "name": "",
     }
     (confirm,) = sim.calls("/api/ci/confirm-upload")
     assert confirm.body == {
         "bundle_id": "com.company.app",
         "platform": "android",
         "uploaded_file_path": put.key,
-        "name": "com.company.app",
+        "name": "",
         "commit_sha": GIT.commit_sha,
         "branch_name": GIT.branch_name,
         "repo_full_name": GIT.repo_full_name,
@@ -156,6 +156,15 @@ def test_a_stall_fails_with_a_clear_message(sim: AutosanaSimulator, apk: Path) -
     key = "uploads/stall/app.apk"
     with pytest.raises(UploadStalled, match=r"stalled: no bytes moved for 1 s"):
         put_file(sim.storage.presign(key), apk, SIZE, lambda _: None, stall_seconds=1)
+
+
+def test_a_stall_mid_body_fails_with_a_clear_message(sim: AutosanaSimulator, tmp_path: Path) -> None:
+    big = tmp_path / "big.apk"
+    with big.open("wb") as fh:  # sparse; larger than the socket buffers, so the sender blocks
+        fh.truncate(64 * 1024 * 1024)
+    sim.storage.faults.append(StorageFault("hang", after_bytes=1024 * 1024, delay=4))
+    with pytest.raises(UploadStalled, match=r"no bytes moved for 1 s \(Uploaded [0-9.]+ MB of 64.0 MB"):
+        put_file(sim.storage.presign("uploads/hang/big.apk"), big, big.stat().st_size, lambda _: None, stall_seconds=1)
 
 
 def test_the_signed_url_never_reaches_the_log(sim: AutosanaSimulator, apk: Path) -> None:

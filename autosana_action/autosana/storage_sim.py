@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
 from urllib.parse import parse_qs, quote, urlsplit
 
-StorageFaultKind = Literal["slowdown", "drop", "stall", "forbidden"]
+StorageFaultKind = Literal["slowdown", "drop", "stall", "hang", "forbidden"]
 READ_CHUNK = 1024 * 1024
 
 
@@ -30,7 +30,8 @@ class StorageFault:
     """One injected failure, used up by the next PUT.
 
     slowdown: read the body, answer 503 SlowDown. drop: read ``after_bytes`` of the body, then
-    reset the connection. stall: read the body, then say nothing for ``delay`` seconds.
+    reset the connection. stall: read the body, then say nothing for ``delay`` seconds. hang: read
+    ``after_bytes`` of the body, then stop reading for ``delay`` seconds.
     forbidden: answer 403 AccessDenied as if the URL had expired."""
 
     kind: StorageFaultKind
@@ -185,6 +186,12 @@ def _handler_for(store: StorageSimulator) -> type[BaseHTTPRequestHandler]:
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
                 self.connection.close()
+                return
+            if fault is not None and fault.kind == "hang":
+                self._read(min(fault.after_bytes, length))
+                time.sleep(fault.delay)
+                record(0, fault.after_bytes)
+                self.close_connection = True
                 return
             size, md5 = self._read(length)
             if size < length:

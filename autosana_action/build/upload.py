@@ -75,7 +75,7 @@ def upload_build(
             "bundle_id": settings.bundle_id,
             "platform": settings.platform,
             "filename": filename,
-            "name": settings.name or settings.bundle_id,
+            "name": settings.name or "",  # "" when not given, exactly as the official action sends it
         }
         if settings.environment and settings.platform != "chrome-extension":
             start_body["environment"] = settings.environment

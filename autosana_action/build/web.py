@@ -23,7 +23,7 @@ def register_web_build(
     body: dict[str, Any] = {
         "app_id": settings.app_id,
         "url": settings.url,
-        "name": settings.name or settings.app_id,
+        "name": settings.name or "",
         "commit_sha": git.commit_sha,
         "branch_name": git.branch_name,
         "repo_full_name": git.repo_full_name,
