@@ -64,7 +64,10 @@ def upload_build(
     try:
         if build.is_app_directory:
             wf.info(f"Zipping the simulator app {build.shown} (storage needs the length up front)")
-            temp = zip_app(build.path, wf_temp_dir())
+            try:
+                temp = zip_app(build.path, wf_temp_dir())
+            except OSError as exc:
+                raise UploadFailed(f"could not zip {build.shown}: {exc}") from None
             path, filename = temp, temp.name
         else:
             path, filename = build.path, build.path.name
@@ -114,8 +117,9 @@ def upload_build(
 
 
 def wf_temp_dir() -> str | None:
-    """RUNNER_TEMP is mounted into Docker actions and cleaned after the job."""
-    return os.environ.get("RUNNER_TEMP") or None
+    """RUNNER_TEMP when it exists here: a Docker action gets the variable but not always the mount."""
+    temp = os.environ.get("RUNNER_TEMP")
+    return temp if temp and os.path.isdir(temp) else None
 
 
 def _explain_kind(build: LocatedBuild, platform: str, wf: Workflow) -> None:
