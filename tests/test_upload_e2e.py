@@ -116,6 +116,16 @@ def test_web_preview_url_is_registered_then_tested(sim: AutosanaSimulator, runne
     assert sim.calls("/api/ci/start-upload") == []
 
 
+def test_web_url_alone_is_registered_and_nothing_runs(sim: AutosanaSimulator, runner: ActionRunner) -> None:
+    inputs = base_inputs(sim, bundle_id="", platform="", app_id="shop-web", url="https://pr-7.example.com")
+    inputs["suite-ids"] = ""
+    result = runner.run(inputs)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.outputs["result"] == "uploaded" and result.outputs["build-url"] == "https://pr-7.example.com"
+    assert len(sim.calls("/api/ci/upload-web-build")) == 1 and sim.calls("/api/v1/") == []
+
+
 def test_chrome_extension_is_upload_only(sim: AutosanaSimulator, runner: ActionRunner) -> None:
     write_build(runner, "dist/extension.zip")
     inputs = base_inputs(
