@@ -11,7 +11,11 @@ from .autosana.client import ApiError, AutosanaClient
 from .autosana.details import DetailFetcher
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
 from .autosana.poller import Outcome, PollResult, poll
-from .cancellation import Cancellation
+from .build.facts import BuildOutcome, GitFacts
+from .build.locate import LocatedBuild, family, locate
+from .build.stage import run_build_stage
+from .build.upload import UploadFailed
+from .cancellation import Cancellation, Cancelled
 from .crash import report_crash
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
@@ -30,17 +34,21 @@ MAX_ANNOTATIONS = 10
 COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
 
 
-def trigger_body(settings: Settings, variables: Mapping[str, str]) -> dict[str, Any]:
+def trigger_body(settings: Settings, variables: Mapping[str, str], new_build: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if settings.bundle_id:
         body["bundle_id"] = settings.bundle_id
-        body["platform"] = settings.platform
+        body["platform"] = family(settings.platform or "")
     else:
         body["app_id"] = settings.app_id
         if settings.web_browser:
             body["web_browser"] = settings.web_browser
-    if settings.app_build_id:
-        body["app_build_id"] = str(settings.app_build_id)
+        if settings.dependencies is not None:
+            body["dependencies"] = settings.dependencies
+    if settings.environment:
+        body["environment"] = settings.environment
+    if new_build or settings.app_build_id:
+        body["app_build_id"] = new_build or str(settings.app_build_id)
     if settings.suite_ids:
         body["suite_ids"] = [str(s) for s in settings.suite_ids]
     if settings.flow_ids:
@@ -66,6 +74,10 @@ class ActionRun:
         self.env = env
         self.wf = Workflow(env, stdout)
         self.cancellation = cancellation or Cancellation()
+        self.workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
+        self.build: LocatedBuild | None = None
+        self.built: BuildOutcome | None = None
+        self.unpinned_note: str | None = None
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
@@ -74,6 +86,8 @@ class ActionRun:
                 self.wf.mask(raw[name])
         try:
             settings = parse_settings(raw)
+            if settings.build_path:
+                self.build = locate(settings.build_path, settings.platform or "", self.workspace)
         except InvalidInputs as exc:
             fork = handle_fork_without_key(exc.problems, raw, load_event(self.env), self.wf)
             if fork is not None:
@@ -97,6 +111,13 @@ class ActionRun:
             self.wf.warning("web-browser is ignored for mobile runs (bundle-id is set).")
         if settings.suite_overrides and not settings.resolve_suite_context:
             self.wf.warning("suite-overrides is ignored because resolve-suite-context is false.")
+        if settings.platform == "android-arm64-gplay":
+            self.wf.warning("platform android-arm64-gplay is deprecated; it is passed on to Autosana as given.")
+        if settings.environment and settings.platform == "chrome-extension":
+            self.wf.warning("environment is ignored for chrome-extension uploads.")
+        remap = settings.enable_ios_keychain_access_group_remapping
+        if remap is not None and not (self.build and self.build.is_ipa and family(settings.platform or "") == "ios"):
+            self.wf.warning("enable-ios-keychain-access-group-remapping only applies to an iOS .ipa; ignored.")
         if settings.poll_interval < 10 and settings.api_url == DEFAULT_API_URL:
             self.wf.warning(
                 f"poll-interval {settings.poll_interval:g}s is below the 10-15 s the Autosana API asks for."
@@ -108,8 +129,17 @@ class ActionRun:
         if variables:
             self.wf.info(f"Variables: {', '.join(sorted(variables))}")
         with AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as client:
+            if settings.uploads:
+                try:
+                    code = self._build_stage(settings, context, client, variables)
+                except Exception as exc:  # the check run is already in progress: it must be completed
+                    report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
+                    return self._crashed(settings, report, exc)
+                if code is not None:
+                    return code
             try:
-                trigger = client.trigger(trigger_body(settings, variables))
+                new_build = self.built.app_build_id if self.built else None
+                trigger = client.trigger(trigger_body(settings, variables, new_build))
             except ApiError as exc:
                 self.wf.error(str(exc), title="Autosana did not start the flows")
                 report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
@@ -123,14 +153,17 @@ class ActionRun:
             try:
                 return self._after_trigger(settings, report, trigger, client, count)
             except Exception as exc:  # the check run must not stay in progress, whatever broke
-                return report_crash(
-                    self.wf,
-                    self.publisher,
-                    report,
-                    exc,
-                    outputs=lambda: self._outputs(settings, report),
-                    summary=settings.job_summary,
-                )
+                return self._crashed(settings, report, exc)
+
+    def _crashed(self, settings: Settings, report: Report, exc: Exception) -> int:
+        return report_crash(
+            self.wf,
+            self.publisher,
+            report,
+            exc,
+            outputs=lambda: self._outputs(settings, report),
+            summary=settings.job_summary,
+        )
 
     def _after_trigger(
         self, settings: Settings, report: Report, trigger: TriggerResponse, client: AutosanaClient, count: str
@@ -176,6 +209,46 @@ class ActionRun:
         self._finish(settings, report, publish=True)
         return outcome_for(report.result, settings.fail_on_results).exit_code
 
+    def _build_stage(
+        self, settings: Settings, context: EventContext, client: AutosanaClient, variables: Mapping[str, str]
+    ) -> int | None:
+        """Upload or register the PR's build; an exit code when the action ends here."""
+        if not settings.upload_only:
+            self.publisher.start_check(None, None)
+        self.cancellation.install()
+        git = GitFacts(context.head_sha or "", context.branch or "", context.repository or "")
+        publish = not settings.upload_only
+        try:
+            self.built = run_build_stage(
+                client, settings, self.build, git=git, variables=variables, wf=self.wf, cancellation=self.cancellation
+            )
+        except Cancelled:
+            report = self._base_report(settings, context, Result.CANCELLED, "Cancelled while uploading the build")
+            report.notes.append("The workflow was cancelled before any flow started.")
+            self._finish(settings, report, publish=publish)
+            return outcome_for(report.result, settings.fail_on_results).exit_code
+        except (ApiError, UploadFailed) as exc:
+            self.wf.error(str(exc), title="The build was not uploaded")
+            report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
+            report.notes.append(str(exc))
+            self._finish(settings, report, publish=publish)
+            refused = getattr(exc, "status", None)
+            return outcome_for(report.result, settings.fail_on_results, refused_status=refused).exit_code
+        outputs = dict(self.built.outputs)
+        if self.built.app_build_id:
+            outputs["app-build-id"] = self.built.app_build_id
+            self.wf.info(f"Autosana registered build {plain(self.built.app_build_id, 80)}")
+        self.wf.set_outputs(outputs)
+        if settings.upload_only:
+            headline = "Build uploaded; no flows were requested"
+            self._finish(settings, self._base_report(settings, context, Result.UPLOADED, headline), publish=False)
+            return EXIT_OK
+        if not self.built.app_build_id:
+            unpinned = "Autosana did not name the new build, so the flows run on the app's active build"
+            self.wf.warning(unpinned)
+            self.unpinned_note = unpinned + "."
+        return None
+
     def _explain(self, fetcher: DetailFetcher, report: Report) -> None:
         """Run details for the runs worth explaining, and what changed since the last report."""
         assert report.status is not None
@@ -193,16 +266,21 @@ class ActionRun:
             report.comparison = Comparison.between(previous, report.status)
 
     def _base_report(self, settings: Settings, context: EventContext, result: Result, headline: str) -> Report:
-        return Report(
+        built = self.built
+        report = Report(
             result=result,
             headline=headline,
             check_name=settings.check_name,
             app=describe_target(settings),
-            build=str(settings.app_build_id) if settings.app_build_id else None,
+            build=built.app_build_id if built and built.app_build_id else _str(settings.app_build_id),
+            build_file=built.description if built else (self.build.shown if self.build else None),
             commit=context.head_sha,
             branch=context.branch,
             workflow_run_url=context.workflow_run_url,
         )
+        if self.unpinned_note:
+            report.notes.append(self.unpinned_note)
+        return report
 
     def _conclude(self, report: Report, polled: PollResult, settings: Settings, trigger: TriggerResponse) -> None:
         status = polled.status
@@ -303,6 +381,10 @@ class ActionRun:
             self.wf.error(headline)
         for note in report.notes:
             self.wf.info(note)
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value else None
 
 
 def describe_target(settings: Settings) -> str:

@@ -115,6 +115,7 @@ def demo(summary_path: Path, poll_interval: str) -> int:
     with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
         output_file = Path(tmp, "output")
         summary_file = Path(tmp, "summary.md")
+        build = _demo_build(Path(tmp))
         env = {
             # Only the demo's own inputs: a stray INPUT_* or GITHUB_* in the shell must not leak in.
             **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_", "RUNNER_"))},
@@ -125,11 +126,13 @@ def demo(summary_path: Path, poll_interval: str) -> int:
             "INPUT_API-URL": sim.url,
             "INPUT_BUNDLE-ID": "com.company.app",
             "INPUT_PLATFORM": "android",
+            "INPUT_BUILD-PATH": str(build),
             "INPUT_SUITE-IDS": "\n".join(DEMO_SUITES),
             "INPUT_VARIABLES": "PR_NUMBER=42,BRANCH=feature/login,COMMIT_SHA=4f2a9c1e8b7d",
             "INPUT_POLL-INTERVAL": poll_interval,
         }
-        print(f"demo: Autosana simulator on {sim.url}; running the action against it\n")
+        print(f"demo: Autosana simulator on {sim.url} (storage on {sim.storage.url}); uploading a generated")
+        print(f"demo: build {build.name} ({build.stat().st_size} bytes) and running the flows on it\n")
         code = ActionRun(env).main()
         summary = summary_file.read_text(encoding="utf-8")
         outputs = output_file.read_text(encoding="utf-8")
@@ -143,6 +146,18 @@ def demo(summary_path: Path, poll_interval: str) -> int:
     print(summary)
     print(f"demo: the action exited with {code}" + (" (one demo flow fails on purpose)" if code == 1 else ""))
     return 0 if code in (0, 1) else code
+
+
+def _demo_build(workspace: Path) -> Path:
+    """A small stand-in .apk (a zip with a manifest), where a build step would leave it."""
+    import zipfile
+
+    path = workspace / "app" / "build" / "outputs" / "apk" / "release" / "app-release.apk"
+    path.parent.mkdir(parents=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as apk:
+        apk.writestr("AndroidManifest.xml", '<manifest package="com.company.app"/>')
+        apk.writestr("classes.dex", os.urandom(512 * 1024))
+    return path
 
 
 def _outputs(raw: str) -> dict[str, str]:

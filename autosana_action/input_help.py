@@ -20,7 +20,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "platform": (
-        "ios or android, required with bundle-id. Leave empty (or web) with app-id.",
+        "android or ios (or a value starting with them; android-arm64-gplay is deprecated) or chrome-extension, required with bundle-id. Leave empty (or web) with app-id.",
         None,
     ),
     "app-id": (
@@ -114,5 +114,29 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
     "on-fork": (
         "On a fork's pull_request, which GitHub runs without secrets (so api-key is empty): fail (say so and fail the step) or skip (exit 0 with a notice, result skipped_fork).",
         "fail",
+    ),
+    "build-path": (
+        "Build to upload first, relative to the workspace (a glob must match exactly one file). android .apk/.aab; ios .ipa (real device), zipped .app or .app directory (simulator); chrome-extension .zip. The flows then run on this build.",
+        None,
+    ),
+    "url": (
+        "Web only, with app-id. The http(s) URL to register and test, e.g. a preview deployment.",
+        None,
+    ),
+    "name": (
+        "App display name sent with the build.",
+        None,
+    ),
+    "environment": (
+        "Environment name; apps with the same bundle id or app id in different environments are different apps. Ignored for chrome-extension.",
+        None,
+    ),
+    "dependencies": (
+        'Web only. JSON array of app UUIDs or {"app_id": "<uuid>", "app_build_id": "<uuid>"} objects to load with the app; [] for none.',
+        None,
+    ),
+    "enable-ios-keychain-access-group-remapping": (
+        "true or false, .ipa only. Empty keeps the app's saved preference.",
+        None,
     ),
 }

@@ -42,7 +42,10 @@ FIXES: dict[str, str] = {
     "api-key": "Pass your Autosana API key from a secret: `api-key: ${{ secrets.AUTOSANA_API_KEY }}`.",
     "api-url": "Use an http(s) URL such as https://backend.autosana.ai, or leave it empty.",
     "bundle-id": "Set bundle-id (mobile) or app-id (web), not both.",
-    "platform": "Use ios or android with bundle-id; leave it empty (or web) with app-id.",
+    "platform": (
+        "Use android or ios (or a value starting with them, e.g. android-arm64) or chrome-extension with "
+        "bundle-id; leave it empty (or web) with app-id."
+    ),
     "app-id": "Set app-id (web) or bundle-id with platform (mobile).",
     "app-build-id": "Use the build's UUID from the Autosana dashboard, or leave it empty for the active build.",
     "suite-ids": "List suite UUIDs separated by commas, spaces or newlines.",
@@ -66,6 +69,18 @@ FIXES: dict[str, str] = {
     "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
     "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
     "on-fork": "Use fail (the default) or skip, for pull requests from forks, which get no secrets.",
+    "build-path": (
+        "Point it at the build file relative to the workspace (a glob must match exactly one): .apk or .aab for "
+        "android, .ipa, zipped .app or .app directory for ios, .zip for chrome-extension."
+    ),
+    "url": "Use the http(s) URL to test, e.g. your preview deployment's URL, with app-id.",
+    "name": "Use the app's display name, or leave it empty.",
+    "environment": "Use the environment's name, e.g. staging, or leave it empty.",
+    "dependencies": (
+        'Use a JSON array of app UUIDs or {"app_id": "<uuid>", "app_build_id": "<uuid>"} objects, e.g. '
+        '["<uuid>"], or [] for none.'
+    ),
+    "enable-ios-keychain-access-group-remapping": "Use true or false, or leave it empty for the app's saved choice.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
 INPUT_NAMES = tuple(FIXES)
@@ -160,6 +175,51 @@ def _normalise_browser(value: Any) -> Any:
     return value
 
 
+def _platform(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    platform = value.strip().lower()
+    if platform in ("web", "chrome-extension") or platform.startswith(("android", "ios")):
+        return platform
+    raise ValueError(f"{value!r} is not a platform")
+
+
+_DEPENDENCY_KEYS = frozenset({"app_id", "app_build_id"})
+
+
+def _parse_dependencies(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"it is not valid JSON ({exc.msg})") from None
+    if not isinstance(parsed, list):
+        raise ValueError("it is not a JSON array")
+    for i, item in enumerate(parsed):
+        if isinstance(item, str):
+            _uuid(item, f"item {i}")
+        elif isinstance(item, dict):
+            extra = set(item) - _DEPENDENCY_KEYS
+            if extra:
+                raise ValueError(f"item {i} has keys other than app_id and app_build_id: {', '.join(sorted(extra))}")
+            if "app_id" not in item:
+                raise ValueError(f"item {i} has no app_id")
+            for key in ("app_id", "app_build_id"):
+                if key in item:
+                    _uuid(item[key], f"item {i} {key}")
+        else:
+            raise ValueError(f"item {i} is neither a UUID string nor an object")
+    return parsed
+
+
+def _uuid(value: Any, where: str) -> None:
+    try:
+        UUID(value if isinstance(value, str) else "")
+    except ValueError:
+        raise ValueError(f"{where} ({value!r}) is not a UUID") from None
+
+
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -187,7 +247,7 @@ class Settings(BaseModel):
     api_key: SecretStr = Field(alias="api-key", min_length=1)
     api_url: str = Field(DEFAULT_API_URL, alias="api-url")
     bundle_id: str | None = Field(None, alias="bundle-id")
-    platform: Annotated[Literal["ios", "android", "web"] | None, BeforeValidator(_lower)] = None
+    platform: Annotated[str | None, BeforeValidator(_platform)] = None
     app_id: str | None = Field(None, alias="app-id")
     app_build_id: UUID | None = Field(None, alias="app-build-id")
     suite_ids: IdList = Field(default_factory=list, alias="suite-ids")
@@ -219,6 +279,14 @@ class Settings(BaseModel):
     pr_number: int | None = Field(None, alias="pr-number", gt=0)
     commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")
     on_fork: Annotated[Literal["fail", "skip"], BeforeValidator(_lower)] = Field("fail", alias="on-fork")
+    build_path: str | None = Field(None, alias="build-path")
+    url: str | None = None
+    name: str | None = None
+    environment: str | None = None
+    dependencies: Annotated[list[Any] | None, BeforeValidator(_parse_dependencies)] = None
+    enable_ios_keychain_access_group_remapping: Bool | None = Field(
+        None, alias="enable-ios-keychain-access-group-remapping"
+    )
 
     @field_validator("api_url")
     @classmethod
@@ -227,6 +295,16 @@ class Settings(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("url")
+    @classmethod
+    def _check_build_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
 
     @field_validator("junit_path")
     @classmethod
@@ -242,6 +320,19 @@ class Settings(BaseModel):
     @property
     def fail_on_results(self) -> bool:
         return bool(self.fail_on)
+
+    @property
+    def has_selectors(self) -> bool:
+        return bool(self.suite_ids or self.flow_ids or self.labels)
+
+    @property
+    def uploads(self) -> bool:
+        """A build file to upload or a URL to register comes first."""
+        return bool(self.build_path or self.url)
+
+    @property
+    def upload_only(self) -> bool:
+        return self.uploads and not self.has_selectors
 
 
 @dataclass(frozen=True)
@@ -339,12 +430,15 @@ def _cross_check(s: Settings) -> list[InputProblem]:
         problems.append(InputProblem("bundle-id", "bundle-id and app-id are both set"))
     elif not s.bundle_id and not s.app_id:
         problems.append(InputProblem("app-id", "neither app-id (web) nor bundle-id (mobile) is set"))
-    elif s.bundle_id and s.platform not in ("ios", "android"):
+    elif s.bundle_id and s.platform in (None, "web"):
         got = "empty" if s.platform is None else f"{s.platform!r}"
-        problems.append(InputProblem("platform", f"bundle-id needs platform ios or android, but it is {got}"))
+        problems.append(
+            InputProblem("platform", f"bundle-id needs platform android, ios or chrome-extension, but it is {got}")
+        )
     elif s.app_id and s.platform not in (None, "web"):
         problems.append(InputProblem("platform", f"app-id is a web app, but platform is {s.platform!r}"))
-    if not (s.suite_ids or s.flow_ids or s.labels):
+    problems += _check_build(s)
+    if not (s.has_selectors or s.uploads):
         problems.append(
             InputProblem("suite-ids", "none of suite-ids, flow-ids or labels is set, so there is nothing to run")
         )
@@ -352,5 +446,40 @@ def _cross_check(s: Settings) -> list[InputProblem]:
     if unknown:
         problems.append(
             InputProblem("suite-overrides", f"flow {unknown[0]} is not in flow-ids, so its override does nothing")
+        )
+    return problems
+
+
+_WEB_APP_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _check_build(s: Settings) -> list[InputProblem]:
+    """The build inputs: what to upload or register, and what may go with it."""
+    problems: list[InputProblem] = []
+    if s.platform == "chrome-extension":
+        if not s.build_path:
+            problems.append(InputProblem("build-path", "platform chrome-extension needs the extension's .zip"))
+        if s.has_selectors:
+            problems.append(
+                InputProblem(
+                    "platform",
+                    "a chrome-extension upload cannot run flows; upload it here without suite-ids, flow-ids or "
+                    "labels, and run the flows from a separate platform: web step (its app's extensions or "
+                    "dependencies)",
+                )
+            )
+    if s.build_path and s.is_web:
+        problems.append(InputProblem("build-path", "web apps are tested at a URL: set url, not build-path"))
+    if s.url and not s.is_web:
+        problems.append(InputProblem("url", "url is for web apps (app-id); mobile apps upload build-path"))
+    if s.url and s.app_id and not _WEB_APP_ID.match(s.app_id):
+        problems.append(
+            InputProblem("app-id", f"{s.app_id!r} must be lowercase letters, digits and single hyphens with url")
+        )
+    if s.dependencies is not None and not s.is_web:
+        problems.append(InputProblem("dependencies", "dependencies are for web runs only (app-id)"))
+    if s.app_build_id and s.uploads:
+        problems.append(
+            InputProblem("app-build-id", "the build is uploaded in this step, so app-build-id cannot also pin one")
         )
     return problems

@@ -20,6 +20,7 @@ class Result(StrEnum):
     NO_FLOWS = "no_flows"
     TRIGGERED = "triggered"
     ERROR = "error"
+    UPLOADED = "uploaded"
 
 
 COUNTED_STATUSES = (PASSED, FAILED, ERROR, TERMINATED, SKIPPED)

@@ -94,6 +94,22 @@ def test_container_runs_like_the_runner_runs_it(
     assert [r["conclusion"] for r in github.check_runs()] == ["failure"]
 
 
+def test_container_uploads_the_build_from_the_workspace_mount(
+    image: str, sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub
+) -> None:
+    apk = runner.workdir / "workspace" / "app" / "release" / "app-release.apk"
+    apk.parent.mkdir(parents=True)
+    apk.write_bytes(os.urandom(200_000))
+    result = run_container(image, runner, base_inputs(sim, build_path="app/**/*.apk"))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    (put,) = sim.storage.puts()
+    assert put.status == 200 and put.size == 200_000
+    (run,) = sim.calls("/api/v1/flows/run")
+    assert run.body["app_build_id"] == result.outputs["app-build-id"] == sim.registered[0]["build_id"]
+    assert "app-release.apk" in result.summary
+
+
 def test_container_rejects_bad_input_before_any_request(
     image: str, sim: AutosanaSimulator, runner: ActionRunner
 ) -> None:

@@ -20,11 +20,16 @@ from urllib3.util.timeout import Timeout
 
 from .. import __version__
 from .models import BatchStatus, RunDetail, TriggerResponse
+from .upload_models import BuildRegistered, StartUploadResponse
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
+# flows/run can take minutes to answer on big batches; the official client allows 300 s.
+TRIGGER_READ_TIMEOUT = 300.0
+# confirm-upload re-signs an .ipa in the cloud, which can take up to 15 minutes.
+CONFIRM_READ_TIMEOUT = 900.0
 
 
 class ApiError(Exception):
@@ -115,9 +120,12 @@ class AutosanaClient:
         read_timeout: float = 30.0,
         retries: int = 4,
         backoff_factor: float = 0.5,
+        trigger_read_timeout: float = TRIGGER_READ_TIMEOUT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout = (connect_timeout, read_timeout)
+        self._trigger_timeout = (connect_timeout, trigger_read_timeout)
+        self._connect_timeout = connect_timeout
         common: dict[str, Any] = {
             "backoff_factor": backoff_factor,
             "backoff_max": 10.0,
@@ -153,10 +161,34 @@ class AutosanaClient:
                 **common,
             ),
         )
+        # start-upload only hands out a pre-signed URL, so asking again is harmless.
+        self._safe_posts = _session(
+            api_key,
+            _CappedRetry(
+                total=retries,
+                connect=retries,
+                read=retries,
+                status=retries,
+                other=0,
+                status_forcelist=RETRYABLE_STATUSES,
+                allowed_methods=frozenset({"POST"}),
+                **common,
+            ),
+        )
+        # confirm-upload and upload-web-build register a build: retried only when no byte of
+        # the request can have left, so nothing is ever registered twice.
+        self._once = _session(
+            api_key,
+            _CappedRetry(
+                total=retries, connect=retries, read=0, status=0, other=0, allowed_methods=frozenset({"POST"}), **common
+            ),
+        )
 
     def close(self) -> None:
         self._reads.close()
         self._writes.close()
+        self._safe_posts.close()
+        self._once.close()
 
     def __enter__(self) -> Self:
         return self
@@ -166,7 +198,7 @@ class AutosanaClient:
 
     def trigger(self, body: dict[str, Any]) -> TriggerResponse:
         try:
-            response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._timeout)
+            response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._trigger_timeout)
         except requests.ConnectionError as exc:
             if _never_connected(exc):
                 raise TransientApiError(f"could not reach {self.base_url} to start the flows: {_reason(exc)}") from None
@@ -180,6 +212,43 @@ class AutosanaClient:
                 "check the Autosana dashboard before running again"
             ) from None
         return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
+
+    def start_upload(self, body: dict[str, Any]) -> StartUploadResponse:
+        try:
+            response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=self._timeout)
+        except requests.RequestException as exc:
+            raise TransientApiError(f"could not ask {self.base_url} for an upload URL: {_reason(exc)}") from None
+        _refuse_detail(response, "asking for an upload URL")
+        return self._parse(response, StartUploadResponse, what="asking for an upload URL", idempotent=True)
+
+    def confirm_upload(self, body: dict[str, Any], *, read_timeout: float = CONFIRM_READ_TIMEOUT) -> BuildRegistered:
+        return self._register("/api/ci/confirm-upload", body, "confirming the upload", read_timeout)
+
+    def upload_web_build(self, body: dict[str, Any]) -> BuildRegistered:
+        return self._register("/api/ci/upload-web-build", body, "registering the web build", self._timeout[1])
+
+    def _register(self, path: str, body: dict[str, Any], what: str, read_timeout: float) -> BuildRegistered:
+        try:
+            response = self._once.post(
+                f"{self.base_url}{path}", json=body, timeout=(self._connect_timeout, read_timeout)
+            )
+        except requests.ConnectionError as exc:
+            if _never_connected(exc):
+                raise TransientApiError(f"could not reach {self.base_url} while {what}: {_reason(exc)}") from None
+            raise ApiError(
+                f"the connection to {self.base_url} broke while {what} ({_reason(exc)}); the build may have been "
+                "registered anyway, check the Autosana dashboard before running again"
+            ) from None
+        except requests.RequestException as exc:
+            raise ApiError(
+                f"{what} on {self.base_url} failed ({_reason(exc)}); the build may have been registered anyway, "
+                "check the Autosana dashboard before running again"
+            ) from None
+        _refuse_detail(response, what)
+        answer = self._parse(response, BuildRegistered, what=what, idempotent=False)
+        if answer.failed:
+            raise ApiError(f"Autosana refused the build while {what}: {answer.message or answer.status}")
+        return answer
 
     def batch_status(self, batch_id: str, *, within: float | None = None) -> BatchStatus:
         """``within``: seconds this call may take, retries and their waits included."""
@@ -235,6 +304,18 @@ _HINTS = {
     400: "if a flow belongs to several suites, map it to one with suite-overrides",
     429: "rate limited; retried until the limit",
 }
+
+
+def _refuse_detail(response: requests.Response, what: str) -> None:
+    """A 200 carrying FastAPI's ``detail`` is a refusal, as the official action reads it."""
+    if response.status_code >= 400:
+        return
+    try:
+        payload = response.json()
+    except ValueError:
+        return
+    if isinstance(payload, dict) and payload.get("detail"):
+        raise ApiError(f"Autosana refused while {what}: {_detail(response)}", response.status_code)
 
 
 def _detail(response: requests.Response) -> str:

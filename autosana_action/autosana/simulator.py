@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
 from urllib.parse import parse_qs, urlsplit
 
+from .storage_sim import StorageSimulator
+
 FINAL = ("passed", "failed", "error", "terminated", "skipped")
 BROWSERS = {"chrome", "chromium", "firefox", "edge", "google chrome", "msedge", "microsoft edge"}
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -216,6 +218,13 @@ class AutosanaSimulator:
         self.batches: dict[str, Batch] = {}
         self.summary_override: dict[str, int] = {}
         self.detail_failure: int | None = None  # answer every run-detail request with this status
+        # Builds: start-upload hands out URLs of this store; confirm-upload names the new build
+        # under build_id_key ("build_id" like the real API, "app_build_id", or None for no id).
+        self.storage = StorageSimulator(host=host)
+        self.upload_url_ttl = 3600.0
+        self.build_id_key: str | None = "build_id"
+        self.registered: list[dict[str, Any]] = []
+        self._issued: set[str] = set()
         self.lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
@@ -228,6 +237,7 @@ class AutosanaSimulator:
         return f"http://{host!s}:{port}"
 
     def start(self) -> Self:
+        self.storage.start()
         self._thread = threading.Thread(target=self._server.serve_forever, name="autosana-sim", daemon=True)
         self._thread.start()
         return self
@@ -236,8 +246,12 @@ class AutosanaSimulator:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        # Both servers wait up to half a second for their loop to notice: stop them together.
+        storage = threading.Thread(target=self.storage.stop)
+        storage.start()
         self._server.shutdown()
         self._server.server_close()
+        storage.join()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -293,6 +307,50 @@ class AutosanaSimulator:
             "flow_group_run_ids": [g.id for g in groups],
             "flow_run_count": sum(len(g.runs) for g in groups),
         }
+
+    def start_upload(self, body: Any) -> tuple[int, Any]:
+        problem = _require(body, ("bundle_id", "platform", "filename"))
+        if problem:
+            return 422, {"detail": problem}
+        platform = str(body["platform"])
+        if not (platform.startswith(("android", "ios")) or platform == "chrome-extension"):
+            return 400, {"detail": f"Unsupported platform: {platform}"}
+        key = f"uploads/{uuid.uuid4()}/{body['filename']}"
+        with self.lock:
+            self._issued.add(key)
+        answer: dict[str, Any] = {"upload_url": self.storage.presign(key, self.upload_url_ttl), "file_path": key}
+        if platform == "android-arm64-gplay":
+            answer["warnings"] = ["Platform android-arm64-gplay is deprecated; use android."]
+        return 200, answer
+
+    def confirm_upload(self, body: Any) -> tuple[int, Any]:
+        problem = _require(body, ("bundle_id", "platform", "uploaded_file_path"))
+        if problem:
+            return 422, {"detail": problem}
+        key = body["uploaded_file_path"]
+        if key not in self._issued or not self.storage.has(key):
+            return 400, {"detail": f"Uploaded file not found: {key}"}
+        return self._register(body, body["bundle_id"])
+
+    def upload_web_build(self, body: Any) -> tuple[int, Any]:
+        problem = _require(body, ("app_id", "url"))
+        if problem:
+            return 422, {"detail": problem}
+        dependencies = body.get("dependencies")
+        if dependencies is not None and not isinstance(dependencies, list):
+            return 422, {"detail": [{"loc": ["body", "dependencies"], "msg": "Input should be a valid list"}]}
+        return self._register(body, body["app_id"])
+
+    def _register(self, body: dict[str, Any], app: str) -> tuple[int, Any]:
+        build_id = str(uuid.uuid4())
+        with self.lock:
+            self.registered.append({**body, "build_id": build_id})
+            if self.builds is not None:
+                self.builds.add(build_id)
+        answer: dict[str, Any] = {"status": "success", "app_id": app, "message": "Build registered"}
+        if self.build_id_key:
+            answer[self.build_id_key] = build_id
+        return 200, answer
 
     def run_status(self, batch: Batch, run: _Run) -> str:
         elapsed = self.elapsed(batch)
@@ -480,6 +538,13 @@ def _issues(run: _Run, status: str, actions: list[dict[str, Any]], digest: bytes
     return []
 
 
+def _require(body: Any, fields: tuple[str, ...]) -> Any:
+    if not isinstance(body, dict):
+        return [{"loc": ["body"], "msg": "Input should be a valid dictionary", "type": "dict_type"}]
+    missing = [f for f in fields if not isinstance(body.get(f), str) or not body[f]]
+    return [{"loc": ["body", f], "msg": "Field required", "type": "missing"} for f in missing] or None
+
+
 def _validate_trigger(body: Any) -> Any:
     if not isinstance(body, dict):
         return [{"loc": ["body"], "msg": "Input should be a valid dictionary", "type": "dict_type"}]
@@ -552,6 +617,8 @@ def _handler_for(sim: AutosanaSimulator) -> type[BaseHTTPRequestHandler]:
                     )
                     return
                 self._json(*sim.trigger(body))
+            elif method == "POST" and parts.path in _BUILD_ROUTES:
+                self._json(*getattr(sim, _BUILD_ROUTES[parts.path])(None if body is _INVALID_JSON else body))
             elif method == "GET" and parts.path == "/api/v1/runs/status":
                 batch_ids = parse_qs(parts.query).get("batch_id")
                 if not batch_ids:
@@ -605,3 +672,8 @@ def _handler_for(sim: AutosanaSimulator) -> type[BaseHTTPRequestHandler]:
 
 
 _INVALID_JSON = object()
+_BUILD_ROUTES = {
+    "/api/ci/start-upload": "start_upload",
+    "/api/ci/confirm-upload": "confirm_upload",
+    "/api/ci/upload-web-build": "upload_web_build",
+}

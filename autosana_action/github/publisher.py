@@ -84,6 +84,7 @@ class GitHubPublisher:
         self._check_completed = False
         self._given_up: set[Part] = set()
         self._started = False
+        self._running = False  # the check started with the upload has been told the flows run
         self._comment: IssueComment | None = None
         self._comment_known = False  # whether _comment is a certain answer (None: we have none)
         self._lookups_left = COMMENT_LOOKUPS
@@ -232,20 +233,38 @@ class GitHubPublisher:
             self.check_run_url = check.html_url
         return check
 
-    def start_check(self, batch_id: str, details_url: str | None) -> None:
+    def start_check(self, batch_id: str | None, details_url: str | None) -> None:
+        """In progress from the first stage: the build upload (no batch yet) or the first status."""
+        if self._started and batch_id and self._check is not None and not self._running:
+            self._running = True
+            self._mark_running(self._check, batch_id, details_url)
         if not self._checks_wanted() or self._started:
             return
         self._started = True
         fields: dict[str, object] = {
             "status": "in_progress",
-            "external_id": batch_id,
             "started_at": datetime.now(UTC),
             "output": {"title": "Running Autosana flows", "summary": f"Batch `{batch_id}` is running."},
         }
+        if batch_id:
+            fields["external_id"] = batch_id
+        else:
+            fields["output"] = {"title": "Uploading the build", "summary": "The build is being uploaded to Autosana."}
         details = md.safe_url(details_url) or self.context.workflow_run_url
         if details:
             fields["details_url"] = details
         self._check = self._create_check(fields)
+
+    def _mark_running(self, check: CheckRun, batch_id: str, details_url: str | None) -> None:
+        """The check started with the upload; now the flows run."""
+        fields: dict[str, object] = {
+            "external_id": batch_id,
+            "output": {"title": "Running Autosana flows", "summary": f"Batch `{batch_id}` is running."},
+        }
+        details = md.safe_url(details_url)
+        if details:
+            fields["details_url"] = details
+        self._call("update the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
 
     def finish_check(self, report: Report) -> None:
         """Complete the check run we started, or report in one go when none was started.
@@ -265,6 +284,8 @@ class GitHubPublisher:
         if details:
             fields["details_url"] = details
         check = self._check
+        if check is not None and report.batch_id:
+            fields["external_id"] = report.batch_id
         if check is not None:
             ask = self._ask("complete the check run", Part.CHECK)
             done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]

@@ -40,6 +40,7 @@ RESULT_ICONS = {
     Result.NO_FLOWS: "⚠️",
     Result.TRIGGERED: "🚀",
     Result.ERROR: "💥",
+    Result.UPLOADED: "📦",
 }
 JOB_SUMMARY_LIMIT = 1024 * 1024
 
@@ -63,6 +64,7 @@ class Report:
     counts: Counts | None = None
     app: str | None = None
     build: str | None = None
+    build_file: str | None = None  # the uploaded file or registered URL the results belong to
     commit: str | None = None
     branch: str | None = None
     workflow_run_url: str | None = None
@@ -113,6 +115,9 @@ def context_lines(report: Report) -> list[str]:
         facts.append(f"**App** {md.text(report.app, 120)}")
     if report.build:
         facts.append(f"**Build** {md.code(report.build)}")
+    if report.build_file:
+        label = "Build URL" if report.build_file.startswith(("http://", "https://")) else "Build file"
+        facts.append(f"**{label}** {md.text(report.build_file, 200)}")
     if report.commit:
         facts.append(f"**Commit** {md.code(report.commit[:12])}")
     if report.branch:

@@ -18,6 +18,8 @@ def results_document(report: Report) -> dict[str, Any]:
         "result": report.result.value,
         "headline": report.headline,
         "batch_id": report.batch_id,
+        "build": report.build,
+        "build_file": report.build_file,
         "commit": report.commit,
         "branch": report.branch,
         "counts": dict(counts.by_status) if counts else {},

@@ -1,0 +1,41 @@
+"""Web builds: register the URL under test (e.g. a preview deployment) with upload-web-build."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..autosana.client import AutosanaClient
+from ..settings import Settings
+from ..workflow import Workflow, plain
+from .facts import BuildOutcome, GitFacts
+from .upload import variables_text
+
+
+def register_web_build(
+    client: AutosanaClient,
+    settings: Settings,
+    git: GitFacts,
+    variables: Mapping[str, str],
+    wf: Workflow,
+) -> BuildOutcome:
+    assert settings.app_id and settings.url
+    body: dict[str, Any] = {
+        "app_id": settings.app_id,
+        "url": settings.url,
+        "name": settings.name or "",
+        "commit_sha": git.commit_sha,
+        "branch_name": git.branch_name,
+        "repo_full_name": git.repo_full_name,
+    }
+    if settings.environment:
+        body["environment"] = settings.environment
+    if variables:
+        body["variables"] = variables_text(variables)
+    if settings.dependencies is not None:
+        body["dependencies"] = settings.dependencies
+    wf.info(f"Registering {settings.url} as a build of web app {settings.app_id}")
+    registered = client.upload_web_build(body)
+    for warning in registered.warnings:
+        wf.warning(plain(warning, 500), title="Autosana web build")
+    return BuildOutcome(registered.new_build_id, settings.url, {"build-url": settings.url})
