@@ -28,6 +28,8 @@ EXPECTED = {
     (Result.PASSED, False): (0, "success", "info"),
     (Result.TRIGGERED, True): (0, "neutral", "info"),
     (Result.TRIGGERED, False): (0, "neutral", "info"),
+    (Result.UPLOADED, True): (0, "neutral", "info"),
+    (Result.UPLOADED, False): (0, "neutral", "info"),
     (Result.FAILED, True): (1, "failure", "error"),
     (Result.FAILED, False): (0, "neutral", "warning"),
     (Result.NO_FLOWS, True): (1, "failure", "error"),

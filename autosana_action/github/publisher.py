@@ -264,7 +264,7 @@ class GitHubPublisher:
         details = md.safe_url(details_url)
         if details:
             fields["details_url"] = details
-        self._call("update the check run", lambda: check.edit(**fields))  # type: ignore[arg-type]
+        self._call(self._ask("update the check run", Part.CHECK), lambda: check.edit(**fields))  # type: ignore[arg-type]
 
     def finish_check(self, report: Report) -> None:
         """Complete the check run we started, or report in one go when none was started.
