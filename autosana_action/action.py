@@ -13,6 +13,7 @@ from .autosana.poller import Outcome, PollResult, poll
 from .cancellation import Cancellation
 from .github.context import EventContext, load_event, with_overrides
 from .github.publisher import GitHubPublisher
+from .redaction import MIN_REDACTED_LENGTH, Redactor
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
@@ -20,7 +21,7 @@ from .report.render import Report, render_job_summary
 from .report.results_file import RESULTS_FILE, write_results
 from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
 from .verdict import Counts, Result, judge
-from .workflow import Workflow, plain
+from .workflow import MIN_MASKED_LENGTH, Workflow, plain
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -76,7 +77,7 @@ class ActionRun:
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
-        for name in ("api-key", "github-token"):
+        for name in ("api-key", "github-token", "redact"):
             if raw.get(name):
                 self.wf.mask(raw[name])
         try:
@@ -89,11 +90,27 @@ class ActionRun:
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
-        for key, value in variables.items():
-            if looks_secret(key):
-                self.wf.mask(value)
+        self.redactor = self._protect_secrets(settings, variables)
         self._warn_about(settings)
         return self._run(settings, context, variables)
+
+    def _protect_secrets(self, settings: Settings, variables: Mapping[str, str]) -> Redactor:
+        """Mask in the log, and redact from everything Autosana sends back: secret-looking
+        variables, the redact input, the API key and the GitHub token."""
+        named = {f"variable {key}": value for key, value in variables.items() if looks_secret(key)}
+        named.update({f"line {i} of redact": value for i, value in enumerate(settings.redact, start=1)})
+        for what, value in named.items():
+            self.wf.mask(value)
+            length = len(value.strip())
+            if 0 < length < MIN_REDACTED_LENGTH:
+                logged = "masked in the log" if length >= MIN_MASKED_LENGTH else "too short even to mask in the log"
+                self.wf.warning(
+                    f"The value of {what} is shorter than {MIN_REDACTED_LENGTH} characters: it is {logged}, and shown "
+                    "as *** where a step types it, but not redacted from the reports, where it would blank out "
+                    "ordinary text."
+                )
+        tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
+        return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
 
     def _warn_about(self, settings: Settings) -> None:
         if settings.web_browser and not settings.is_web:
@@ -111,7 +128,7 @@ class ActionRun:
         self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
         if variables:
             self.wf.info(f"Variables: {', '.join(sorted(variables))}")
-        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as client:
+        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor) as client:
             try:
                 trigger = client.trigger(trigger_body(settings, variables))
             except ApiError as exc:
@@ -136,7 +153,9 @@ class ActionRun:
             self.cancellation.install()
             self.publisher.resolve_pr()
             log = RunLog(self.wf)
-            detail_client = AutosanaClient(settings.api_url, settings.api_key.get_secret_value())
+            detail_client = AutosanaClient(
+                settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor
+            )
             fetcher = DetailFetcher(detail_client)
 
             def on_status(status: BatchStatus) -> None:
@@ -192,6 +211,8 @@ class ActionRun:
             commit=context.head_sha,
             branch=context.branch,
             workflow_run_url=context.workflow_run_url,
+            artifact_links=settings.artifact_links == "always"
+            or (settings.artifact_links == "auto" and context.private_repo),
         )
 
     def _conclude(self, report: Report, polled: PollResult, settings: Settings, trigger: TriggerResponse) -> None:

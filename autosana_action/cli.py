@@ -54,13 +54,13 @@ def demo(summary_path: Path, poll_interval: str) -> int:
     from .action import ActionRun
     from .autosana.simulator import DEMO_SUITES, AutosanaSimulator
 
+    summary_path.write_text("", encoding="utf-8")  # the action names it in its log
     with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
         output_file = Path(tmp, "output")
-        summary_file = Path(tmp, "summary.md")
         env = {
             **os.environ,
             "GITHUB_OUTPUT": str(output_file),
-            "GITHUB_STEP_SUMMARY": str(summary_file),
+            "GITHUB_STEP_SUMMARY": str(summary_path),
             "GITHUB_WORKSPACE": tmp,
             "INPUT_API-KEY": "demo-key",
             "INPUT_API-URL": sim.url,
@@ -72,9 +72,8 @@ def demo(summary_path: Path, poll_interval: str) -> int:
         }
         print(f"demo: Autosana simulator on {sim.url}; running the action against it\n")
         code = ActionRun(env).main()
-        summary = summary_file.read_text(encoding="utf-8")
+        summary = summary_path.read_text(encoding="utf-8")
         outputs = output_file.read_text(encoding="utf-8")
-    summary_path.write_text(summary, encoding="utf-8")
     print("\n---- step outputs ($GITHUB_OUTPUT) ----")
     print(_outputs_as_lines(outputs))
     print(f"---- job summary, also written to {summary_path} ----\n")

@@ -13,6 +13,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 from urllib3.util.retry import Retry
 
 from .. import __version__
+from ..redaction import Redactor
 from .models import BatchStatus, RunDetail, TriggerResponse
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -65,8 +66,11 @@ class AutosanaClient:
         read_timeout: float = 30.0,
         retries: int = 4,
         backoff_factor: float = 0.5,
+        redactor: Redactor | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Every model and error text we return has passed through it: nothing downstream sees a secret.
+        self._redactor = redactor or Redactor()
         self._timeout = (connect_timeout, read_timeout)
         common: dict[str, Any] = {
             "backoff_factor": backoff_factor,
@@ -148,6 +152,13 @@ class AutosanaClient:
         return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)
 
     def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
+        try:
+            return self._redactor.model(self._read(response, model, what=what, idempotent=idempotent))
+        except ApiError as exc:
+            exc.args = (self._redactor.text(str(exc)),)
+            raise
+
+    def _read(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
         status = response.status_code
         if status >= 400:
             detail = _detail(response)

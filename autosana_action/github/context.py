@@ -24,6 +24,7 @@ class EventContext:
     api_url: str = "https://api.github.com"
     run_id: str | None = None
     run_attempt: str | None = None
+    private_repo: bool = False  # private or internal; unknown counts as public
 
     @property
     def workflow_run_url(self) -> str | None:
@@ -64,6 +65,7 @@ def load_event(env: Mapping[str, str]) -> EventContext:
         api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
         run_id=env.get("GITHUB_RUN_ID"),
         run_attempt=env.get("GITHUB_RUN_ATTEMPT"),
+        private_repo=_is_private(payload.get("repository")),
     )
     fallback_sha = env.get("GITHUB_SHA") or None
     fallback_branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _branch(env.get("GITHUB_REF"))
@@ -105,6 +107,15 @@ def load_event(env: Mapping[str, str]) -> EventContext:
             is_fork=bool(head_repo and base.repository and head_repo != base.repository),
         )
     return replace(base, head_sha=fallback_sha, branch=fallback_branch)
+
+
+def _is_private(repository: Any) -> bool:
+    if not isinstance(repository, dict):
+        return False
+    visibility = repository.get("visibility")
+    if isinstance(visibility, str):
+        return visibility.lower() in ("private", "internal")
+    return repository.get("private") is True
 
 
 def _payload(path: str | None) -> dict[str, Any]:

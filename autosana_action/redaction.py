@@ -1,0 +1,103 @@
+"""Secrets out of everything Autosana tells us. A flow that types ``${env:LOGIN_PASSWORD}`` gets
+the password echoed back in its step value, its summary and its issues; from there it would reach
+the PR comment, the check run, the job summary and the files, which no log masker protects.
+
+The API client passes every model and error text it reads through one ``Redactor`` before anyone
+else sees it, so each renderer, now and later, gets redacted raw text and escapes it as it likes:
+redacting before escaping is what makes it hold for HTML, Markdown, XML and JSON alike, and before
+truncating that no cut can leave half a secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+MASK = "***"
+# Shorter values would blank out ordinary words ("pin 42" everywhere); they are masked in the log only.
+MIN_REDACTED_LENGTH = 4
+# Fields that Autosana generates and that the action needs as they are (to address runs, judge
+# statuses and match runs between reports); none can carry a value we sent.
+KEPT_FIELDS = frozenset(
+    {"id", "run_id", "batch_id", "flow_group_run_ids", "status", "type", "severity", "platform", "source", "commit_sha"}
+)
+# Steps whose value is what was typed: a typed secret shows as MASK even when it is too short to
+# be redacted everywhere else.
+TYPING_ACTIONS = frozenset({"send_keys", "type", "type_text", "input_text", "input", "fill", "enter_text"})
+# Characters an encoder leaves as they are (RFC 3986 unreserved); any other may arrive as %XX.
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]")
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def _encoded_char(char: str) -> str:
+    """A pattern for one character of a secret, literal or percent-encoded (either hex case)."""
+    if _UNRESERVED.fullmatch(char):
+        return re.escape(char)
+    forms = [re.escape(char)]
+    octets = quote(char, safe="")[1:].split("%")
+    forms.append("".join(f"%[{o[0].upper()}{o[0].lower()}][{o[1].upper()}{o[1].lower()}]" for o in octets))
+    if char == " ":
+        forms.append(r"\+")
+    return f"(?:{'|'.join(forms)})"
+
+
+def _escaped_forms(value: str) -> set[str]:
+    """How an upstream service may have escaped the value before it reached us."""
+    html = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    json_string = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return {html, html.replace('"', "&quot;").replace("'", "&#39;"), html.replace("'", "&apos;"), json_string}
+
+
+class Redactor:
+    """Replaces each secret with ``***`` in text and in API models (a redacted copy)."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        values = {line.strip() for secret in secrets for line in secret.splitlines()}
+        self.typed = frozenset(v for v in values if v)
+        self.redacted = frozenset(v for v in self.typed if len(v) >= MIN_REDACTED_LENGTH)
+        patterns: set[str] = set()
+        for value in self.redacted:
+            patterns.add("".join(_encoded_char(c) for c in value))
+            patterns.update(re.escape(form) for form in _escaped_forms(value) if form != value)
+        # Longest first, so a secret that contains another is replaced whole.
+        ordered = sorted(patterns, key=len, reverse=True)
+        self._pattern = re.compile("|".join(ordered)) if ordered else None
+
+    def __bool__(self) -> bool:
+        return bool(self.typed)
+
+    def text(self, value: str) -> str:
+        return self._pattern.sub(MASK, value) if self._pattern is not None else value
+
+    def model(self, model: ModelT) -> ModelT:
+        """A copy of an API model with every free-text field redacted (names, summaries, step
+        descriptions and values, issues, URLs); the model itself when nothing changed."""
+        if not self:
+            return model
+        changes: dict[str, Any] = {}
+        for name in type(model).model_fields:
+            if name in KEPT_FIELDS:
+                continue
+            value = getattr(model, name)
+            redacted = self._value(value)
+            if redacted is not value:
+                changes[name] = redacted
+        kind, typed = getattr(model, "type", None), getattr(model, "value", None)
+        if kind in TYPING_ACTIONS and isinstance(typed, str) and typed.strip() in self.typed:
+            changes["value"] = MASK
+        return model.model_copy(update=changes) if changes else model
+
+    def _value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            redacted = self.text(value)
+            return value if redacted == value else redacted
+        if isinstance(value, BaseModel):
+            return self.model(value)
+        if isinstance(value, list):
+            items = [self._value(v) for v in value]
+            return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+        return value
