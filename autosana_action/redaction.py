@@ -49,7 +49,8 @@ def _escaped_forms(value: str) -> set[str]:
     """How an upstream service may have escaped the value before it reached us."""
     html = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     json_string = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return {html, html.replace('"', "&quot;").replace("'", "&#39;"), html.replace("'", "&apos;"), json_string}
+    quoted = html.replace('"', "&quot;")
+    return {html, quoted, *(quoted.replace("'", entity) for entity in ("&#39;", "&#x27;", "&apos;")), json_string}
 
 
 class Redactor:
