@@ -30,6 +30,7 @@ KEPT_FIELDS = frozenset(
 TYPING_ACTIONS = frozenset({"send_keys", "type", "type_text", "input_text", "input", "fill", "enter_text"})
 # Characters an encoder leaves as they are (RFC 3986 unreserved); any other may arrive as %XX.
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]")
+_UNRESERVED_RUN = re.compile(r"[A-Za-z0-9._~-]+")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -53,6 +54,18 @@ def _escaped_forms(value: str) -> set[str]:
     return {html, quoted, *(quoted.replace("'", entity) for entity in ("&#39;", "&#x27;", "&apos;")), json_string}
 
 
+def _anchor(value: str) -> str | None:
+    """The value's longest run of unreserved characters: every form of the value (raw, encoded,
+    escaped) contains it as it is, so where it is absent the regex need not run."""
+    return max(_UNRESERVED_RUN.findall(value), key=len, default=None)
+
+
+def _pattern(value: str) -> re.Pattern[str]:
+    forms = ["".join(_encoded_char(c) for c in value)]
+    forms += [re.escape(form) for form in sorted(_escaped_forms(value) - {value}, key=len, reverse=True)]
+    return re.compile("|".join(forms))
+
+
 class Redactor:
     """Replaces each secret with ``***`` in text and in API models (a redacted copy)."""
 
@@ -60,19 +73,23 @@ class Redactor:
         values = {line.strip() for secret in secrets for line in secret.splitlines()}
         self.typed = frozenset(v for v in values if v)
         self.redacted = frozenset(v for v in self.typed if len(v) >= MIN_REDACTED_LENGTH)
-        patterns: set[str] = set()
-        for value in self.redacted:
-            patterns.add("".join(_encoded_char(c) for c in value))
-            patterns.update(re.escape(form) for form in _escaped_forms(value) if form != value)
         # Longest first, so a secret that contains another is replaced whole.
-        ordered = sorted(patterns, key=len, reverse=True)
-        self._pattern = re.compile("|".join(ordered)) if ordered else None
+        self._secrets = [(_anchor(value), _pattern(value)) for value in sorted(self.redacted, key=len, reverse=True)]
+        anchors = [_anchor(value) for value in self.typed]
+        self._body_anchors = None if None in anchors else [a.encode() for a in anchors if a is not None]
 
     def __bool__(self) -> bool:
         return bool(self.typed)
 
     def text(self, value: str) -> str:
-        return self._pattern.sub(MASK, value) if self._pattern is not None else value
+        for anchor, pattern in self._secrets:
+            if anchor is None or anchor in value:
+                value = pattern.sub(MASK, value)
+        return value
+
+    def may_occur_in(self, body: bytes) -> bool:
+        """False when no secret can be anywhere in this raw answer, so its model needs no walk."""
+        return bool(self) and (self._body_anchors is None or any(a in body for a in self._body_anchors))
 
     def model(self, model: ModelT) -> ModelT:
         """A copy of an API model with every free-text field redacted (names, summaries, step

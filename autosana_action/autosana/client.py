@@ -153,7 +153,8 @@ class AutosanaClient:
 
     def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
         try:
-            return self._redactor.model(self._read(response, model, what=what, idempotent=idempotent))
+            parsed = self._read(response, model, what=what, idempotent=idempotent)
+            return self._redactor.model(parsed) if self._redactor.may_occur_in(response.content) else parsed
         except ApiError as exc:
             exc.args = (self._redactor.text(str(exc)),)
             raise
