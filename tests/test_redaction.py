@@ -239,3 +239,13 @@ def test_models_keep_statuses_and_ids() -> None:
     assert [a.value for a in redacted.actions] == ["***", "739"]  # short: only where it was typed
     assert redacted.actions[0].description == "Type 739"
     assert Redactor().model(detail) is detail
+
+
+def test_answers_without_any_secret_are_not_walked() -> None:
+    redactor = Redactor(["hunter22", "739"])
+    assert not redactor.may_occur_in(b'{"summary": "all fine", "id": "1"}')
+    assert redactor.may_occur_in(b'{"summary": "typed hunter22"}')
+    assert redactor.may_occur_in(b'{"value": "739"}')
+    symbols = Redactor(["@#$%^&"])  # nothing literal to look for: always walked
+    assert symbols.may_occur_in(b"{}") and symbols.text("x%40%23$%25^&y, x@#$%^&amp;y") == "x***y, x***y"
+    assert not Redactor().may_occur_in(b"hunter22")
