@@ -61,8 +61,9 @@ def _anchor(value: str) -> str | None:
 
 
 def _pattern(value: str) -> re.Pattern[str]:
-    forms = ["".join(_encoded_char(c) for c in value)]
-    forms += [re.escape(form) for form in sorted(_escaped_forms(value) - {value}, key=len, reverse=True)]
+    # Entity and JSON forms first: they are longer, and the raw form must not match a prefix of one.
+    forms = [re.escape(form) for form in sorted(_escaped_forms(value) - {value}, key=len, reverse=True)]
+    forms.append("".join(_encoded_char(c) for c in value))
     return re.compile("|".join(forms))
 
 
