@@ -21,6 +21,7 @@ from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
 from .outcome import EXIT_OK, EXIT_USAGE, outcome_for
+from .redaction import MIN_REDACTED_LENGTH, Redactor
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
@@ -28,7 +29,7 @@ from .report.render import Report, render_job_summary
 from .report.results_file import RESULTS_FILE, write_results
 from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
 from .verdict import Counts, Result, judge
-from .workflow import Workflow, plain
+from .workflow import MIN_MASKED_LENGTH, Workflow, plain
 
 MAX_ANNOTATIONS = 10
 COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
@@ -81,7 +82,7 @@ class ActionRun:
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
-        for name in ("api-key", "github-token"):
+        for name in ("api-key", "github-token", "redact"):
             if raw.get(name):
                 self.wf.mask(raw[name])
         try:
@@ -99,12 +100,28 @@ class ActionRun:
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
-        for key, value in variables.items():
-            if looks_secret(key):
-                self.wf.mask(value)
+        self.redactor = self._protect_secrets(settings, variables)
         self._warn_about(settings)
         self.publisher = GitHubPublisher(settings, context, self.wf)
         return self._run(settings, context, variables)
+
+    def _protect_secrets(self, settings: Settings, variables: Mapping[str, str]) -> Redactor:
+        """Mask in the log, and redact from everything Autosana sends back: secret-looking
+        variables, the redact input, the API key and the GitHub token."""
+        named = {f"variable {key}": value for key, value in variables.items() if looks_secret(key)}
+        named.update({f"line {i} of redact": value for i, value in enumerate(settings.redact, start=1)})
+        for what, value in named.items():
+            self.wf.mask(value)
+            length = len(value.strip())
+            if 0 < length < MIN_REDACTED_LENGTH:
+                logged = "masked in the log" if length >= MIN_MASKED_LENGTH else "too short even to mask in the log"
+                self.wf.warning(
+                    f"The value of {what} is shorter than {MIN_REDACTED_LENGTH} characters: it is {logged}, and shown "
+                    "as *** where a step types it, but not redacted from the reports, where it would blank out "
+                    "ordinary text."
+                )
+        tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
+        return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
 
     def _warn_about(self, settings: Settings) -> None:
         if settings.web_browser and not settings.is_web:
@@ -128,7 +145,7 @@ class ActionRun:
         self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
         if variables:
             self.wf.info(f"Variables: {', '.join(sorted(variables))}")
-        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as client:
+        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor) as client:
             if settings.uploads:
                 try:
                     code = self._build_stage(settings, context, client, variables)
@@ -181,7 +198,9 @@ class ActionRun:
         self.publisher.resolve_pr()
         log = RunLog(self.wf)
         with (
-            AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as detail_client,
+            AutosanaClient(
+                settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor
+            ) as detail_client,
             closing(DetailFetcher(detail_client)) as fetcher,
         ):
 
@@ -277,6 +296,8 @@ class ActionRun:
             commit=context.head_sha,
             branch=context.branch,
             workflow_run_url=context.workflow_run_url,
+            artifact_links=settings.artifact_links == "always"
+            or (settings.artifact_links == "auto" and context.private_repo),
         )
         if self.unpinned_note:
             report.notes.append(self.unpinned_note)

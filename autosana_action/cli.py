@@ -112,15 +112,15 @@ def demo(summary_path: Path, poll_interval: str) -> int:
 
     # The results JSON lands next to the summary, so the path the demo prints is real.
     workspace = summary_path.resolve().parent
+    summary_path.write_text("", encoding="utf-8")  # the action names it in its log
     with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
         output_file = Path(tmp, "output")
-        summary_file = Path(tmp, "summary.md")
         build = _demo_build(Path(tmp))
         env = {
             # Only the demo's own inputs: a stray INPUT_* or GITHUB_* in the shell must not leak in.
             **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_", "RUNNER_"))},
             "GITHUB_OUTPUT": str(output_file),
-            "GITHUB_STEP_SUMMARY": str(summary_file),
+            "GITHUB_STEP_SUMMARY": str(summary_path),
             "GITHUB_WORKSPACE": str(workspace),
             "INPUT_API-KEY": "demo-key",
             "INPUT_API-URL": sim.url,
@@ -134,9 +134,8 @@ def demo(summary_path: Path, poll_interval: str) -> int:
         print(f"demo: Autosana simulator on {sim.url} (storage on {sim.storage.url}); uploading a generated")
         print(f"demo: build {build.name} ({build.stat().st_size} bytes) and running the flows on it\n")
         code = ActionRun(env).main()
-        summary = summary_file.read_text(encoding="utf-8")
+        summary = summary_path.read_text(encoding="utf-8")
         outputs = output_file.read_text(encoding="utf-8")
-    summary_path.write_text(summary, encoding="utf-8")
     print("\n---- step outputs ($GITHUB_OUTPUT) ----")
     values = _outputs(outputs)
     print("\n".join(f"{k}={v}" for k, v in values.items()))

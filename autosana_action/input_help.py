@@ -12,7 +12,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "api-url": (
-        "Base URL of the Autosana API.",
+        "Base URL of the Autosana API (https; plain http only to localhost or a loopback or private IP address).",
         "https://backend.autosana.ai",
     ),
     "bundle-id": (
@@ -52,7 +52,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "variables": (
-        "Build variables, as KEY=VALUE pairs separated by commas or newlines, or a JSON object. Values of keys that look secret are masked.",
+        "Build variables, as KEY=VALUE pairs separated by commas or newlines, or a JSON object. Values of keys that look secret are masked in the log and redacted from the reports.",
         None,
     ),
     "pr-variables": (
@@ -138,5 +138,13 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
     "enable-ios-keychain-access-group-remapping": (
         "true or false, .ipa only. Empty keeps the app's saved preference.",
         None,
+    ),
+    "redact": (
+        "Values to hide, one per line; replaced by *** in everything the action writes, and masked in the log.",
+        None,
+    ),
+    "artifact-links": (
+        "Signed screenshot, log and performance URLs in the comment, check run and summary, auto (only for private and internal repositories), always or never.",
+        "auto",
     ),
 }

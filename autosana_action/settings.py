@@ -3,6 +3,7 @@ in full before anything talks to an API, with errors that name the input and the
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Mapping
@@ -40,7 +41,10 @@ BROWSER_ALIASES = {
 # this says what to do about it.
 FIXES: dict[str, str] = {
     "api-key": "Pass your Autosana API key from a secret: `api-key: ${{ secrets.AUTOSANA_API_KEY }}`.",
-    "api-url": "Use an http(s) URL such as https://backend.autosana.ai, or leave it empty.",
+    "api-url": (
+        "Use an https URL such as https://backend.autosana.ai, or leave it empty; plain http only to localhost "
+        "or a loopback or private IP address (a local simulator or proxy)."
+    ),
     "bundle-id": "Set bundle-id (mobile) or app-id (web), not both.",
     "platform": (
         "Use android or ios (or a value starting with them, e.g. android-arm64) or chrome-extension with "
@@ -81,19 +85,33 @@ FIXES: dict[str, str] = {
         '["<uuid>"], or [] for none.'
     ),
     "enable-ios-keychain-access-group-remapping": "Use true or false, or leave it empty for the app's saved choice.",
+    "redact": "List the values to hide, one per line, e.g. `redact: ${{ secrets.TEST_USER_PASSWORD }}`.",
+    "artifact-links": "Use auto, always or never.",
 }
-SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
+SECRET_INPUTS = frozenset({"api-key", "github-token", "variables", "redact"})
 INPUT_NAMES = tuple(FIXES)
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A comma only separates pairs when a KEY= follows it, so values may contain commas.
 _PAIR_SEPARATOR = re.compile(r"\s*,\s*(?=[A-Za-z_][A-Za-z0-9_]*\s*=)")
 _ID_SEPARATOR = re.compile(r"[\s,]+")
-_SECRET_KEY = re.compile(r"(?i)(secret|token|passw|pwd|api_?key|private|credential|auth|cookie|session)")
+# A variable name looks secret when one of its words is one of these (words split on _ - . and
+# camelCase, any case): STRIPE_KEY, AWS_ACCESS_KEY_ID and dbPass do; AUTHOR, TOKENIZER do not.
+SECRET_WORDS = frozenset(
+    "password passwords passwd pass pwd passphrase passcode secret secrets token tokens key keys apikey privatekey "  # noqa: SIM905
+    "secretkey accesskey credential credentials creds auth private pin otp totp signing signature cert "
+    "certificate cookie jwt bearer salt".split()
+)
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NAME_SEPARATOR = re.compile(r"[_\-.\s]+")
+
+
+def name_words(name: str) -> list[str]:
+    return [word.lower() for word in _NAME_SEPARATOR.split(_CAMEL_HUMP.sub("_", name)) if word]
 
 
 def looks_secret(name: str) -> bool:
-    return bool(_SECRET_KEY.search(name))
+    return any(word in SECRET_WORDS for word in name_words(name))
 
 
 def _split_ids(value: Any) -> Any:
@@ -220,6 +238,28 @@ def _uuid(value: Any, where: str) -> None:
         raise ValueError(f"{where} ({value!r}) is not a UUID") from None
 
 
+def _split_lines(value: Any) -> Any:
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value
+
+
+def _sent_in_clear(url: str) -> bool:
+    """Plain http to anything but this machine or a private network (names other than localhost
+    count as public: where they resolve is not ours to trust)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return not (address.is_loopback or address.is_private or address.is_link_local)
+
+
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -287,6 +327,10 @@ class Settings(BaseModel):
     enable_ios_keychain_access_group_remapping: Bool | None = Field(
         None, alias="enable-ios-keychain-access-group-remapping"
     )
+    redact: Annotated[list[str], BeforeValidator(_split_lines)] = Field(default_factory=list)
+    artifact_links: Annotated[Literal["auto", "always", "never"], BeforeValidator(_lower)] = Field(
+        "auto", alias="artifact-links"
+    )
 
     @field_validator("api_url")
     @classmethod
@@ -294,6 +338,10 @@ class Settings(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} is not an http(s) URL")
+        if _sent_in_clear(value):
+            raise ValueError(
+                f"{value!r} is plain http to a public host, which would send the API key (X-API-Key) in clear"
+            )
         return value.rstrip("/")
 
     @field_validator("url")

@@ -29,6 +29,12 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+# The runner masks line by line; very short fragments would blank out ordinary log text.
+MIN_MASKED_LENGTH = 3
+# Where the job summary goes outside GitHub Actions when GITHUB_STEP_SUMMARY is not set.
+LOCAL_SUMMARY_FILE = "autosana-summary.md"
+# SGR codes for the local log, used only on a terminal.
+_COLOURS = {"error": "1;31", "warning": "1;33", "notice": "1;36", "group": "1"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -49,8 +55,12 @@ def neutralise_line(line: str) -> str:
 
 
 class Workflow:
-    """Workflow commands and file commands for one step. Outside GitHub Actions the file
-    commands are skipped and the log still reads well."""
+    """Workflow commands and file commands for one step.
+
+    Outside GitHub Actions (``GITHUB_ACTIONS`` is not ``true``: a terminal, another CI system) no
+    runner reads commands or masks secrets, so none are printed: errors and warnings read
+    ``error: ...``, secrets are masked here, colour is used only on a terminal (never with
+    ``NO_COLOR``), and the job summary goes to a file named in the log."""
 
     def __init__(self, env: Mapping[str, str], out: TextIO | None = None) -> None:
         self._out = out or sys.stdout
@@ -58,9 +68,19 @@ class Workflow:
         self._summary_path = _path_or_none(env.get("GITHUB_STEP_SUMMARY"))
         self._summary_start: int | None = None
         self.on_actions = env.get("GITHUB_ACTIONS") == "true"
+        self._masked: list[str] = []
+        self._summary_named = self.on_actions
+        if not self.on_actions and self._summary_path is None:
+            self._summary_path = Path(env.get("GITHUB_WORKSPACE") or ".") / LOCAL_SUMMARY_FILE
+            self._summary_start = 0  # our own file: each run starts it afresh
+        self._colour = (
+            not self.on_actions and not env.get("NO_COLOR") and env.get("TERM") != "dumb" and _is_terminal(self._out)
+        )
 
     # -- log ---------------------------------------------------------------------------------
     def _write(self, text: str) -> None:
+        for secret in self._masked:
+            text = text.replace(secret, "***")
         self._out.write(text + "\n")
         self._out.flush()
 
@@ -68,31 +88,60 @@ class Workflow:
         props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
         self._write(f"::{name}{' ' + props if props else ''}::{escape_data(message)}")
 
+    def _local(self, level: str, message: str, title: str | None) -> None:
+        """An annotation as plain lines: the level and title first, the message indented below."""
+        lines = message.split("\n")
+        if title:
+            lines.insert(0, title)
+        head = self._paint(f"{level}:", _COLOURS[level])
+        self._write(f"{head} {neutralise_line(lines[0])}")
+        for line in lines[1:]:
+            self._write(f"  {neutralise_line(line)}")
+
+    def _paint(self, text: str, sgr: str) -> str:
+        return f"\x1b[{sgr}m{text}\x1b[0m" if self._colour else text
+
     def info(self, message: str) -> None:
         """Print our own text; any line of it that looks like a command is neutralised."""
         for line in message.split("\n"):
             self._write(neutralise_line(line))
 
     def debug(self, message: str) -> None:
-        self.command("debug", message)
+        if self.on_actions:
+            self.command("debug", message)
 
     def notice(self, message: str, title: str | None = None) -> None:
-        self.command("notice", message, title=title)
+        self._annotate("notice", message, title)
 
     def warning(self, message: str, title: str | None = None) -> None:
-        self.command("warning", message, title=title)
+        self._annotate("warning", message, title)
 
     def error(self, message: str, title: str | None = None) -> None:
-        self.command("error", message, title=title)
+        self._annotate("error", message, title)
+
+    def _annotate(self, level: str, message: str, title: str | None) -> None:
+        if self.on_actions:
+            self.command(level, message, title=title)
+        else:
+            self._local(level, message, title)
 
     def mask(self, secret: str) -> None:
         # The runner masks line by line; very short fragments would blank out ordinary log text.
         for line in secret.splitlines():
-            if len(line.strip()) >= 3:
-                self.command("add-mask", line.strip())
+            if len(line.strip()) >= MIN_MASKED_LENGTH:
+                if self.on_actions:
+                    self.command("add-mask", line.strip())
+                elif line.strip() not in self._masked:
+                    # No runner to do it (and printing ::add-mask:: would print the secret).
+                    self._masked.append(line.strip())
+                    self._masked.sort(key=len, reverse=True)
 
     @contextmanager
     def group(self, title: str) -> Iterator[None]:
+        if not self.on_actions:
+            self._write(self._paint(title, _COLOURS["group"]))
+            yield
+            return
         self.command("group", title)
         try:
             yield
@@ -102,6 +151,9 @@ class Workflow:
     @contextmanager
     def untrusted(self) -> Iterator[None]:
         """Stop command processing around text we did not write (run names, summaries)."""
+        if not self.on_actions:
+            yield
+            return
         token = secrets.token_hex(16)
         self.command("stop-commands", token)
         try:
@@ -112,6 +164,9 @@ class Workflow:
     # -- files -------------------------------------------------------------------------------
     def set_outputs(self, outputs: Mapping[str, str]) -> None:
         if self._output_path is None:
+            if not self.on_actions:
+                for name, value in outputs.items():
+                    self.info(f"output {name}={plain(value, 300)}")
             return
         with self._output_path.open("a", encoding="utf-8") as fh:
             for name, value in outputs.items():
@@ -123,6 +178,9 @@ class Workflow:
         early report survives a crash and the final one does not duplicate it."""
         if self._summary_path is None:
             return
+        if not self._summary_named:
+            self._summary_named = True
+            self.info(f"Job summary: {self._summary_path}")
         if self._summary_start is None:
             self._summary_start = self._summary_path.stat().st_size if self._summary_path.exists() else 0
         with self._summary_path.open("a+b") as fh:
@@ -133,3 +191,10 @@ class Workflow:
 
 def _path_or_none(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -26,7 +26,8 @@ def comment_body(github: FakeGitHub, event: dict[str, Any]) -> str:
 def test_failed_run_is_explained_in_the_comment(
     sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub, pr_event: dict[str, Any]
 ) -> None:
-    result = runner.run(base_inputs(sim, suite_ids=CHECKOUT))
+    # The example event's repository is public: signed artifact links appear only when asked for.
+    result = runner.run(base_inputs(sim, suite_ids=CHECKOUT, artifact_links="always"))
     body = comment_body(github, pr_event)
     assert "- **Checkout with expired card** · " in body
     assert "stopped at step " in body and "`assert`" in body

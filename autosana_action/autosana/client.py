@@ -19,6 +19,7 @@ from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from .. import __version__
+from ..redaction import Redactor
 from .models import BatchStatus, RunDetail, TriggerResponse
 from .upload_models import BuildRegistered, StartUploadResponse
 
@@ -121,8 +122,11 @@ class AutosanaClient:
         retries: int = 4,
         backoff_factor: float = 0.5,
         trigger_read_timeout: float = TRIGGER_READ_TIMEOUT,
+        redactor: Redactor | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Every model and error text we return has passed through it: nothing downstream sees a secret.
+        self._redactor = redactor or Redactor()
         self._timeout = (connect_timeout, read_timeout)
         self._trigger_timeout = (connect_timeout, trigger_read_timeout)
         self._connect_timeout = connect_timeout
@@ -275,6 +279,14 @@ class AutosanaClient:
         return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)
 
     def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
+        try:
+            parsed = self._read(response, model, what=what, idempotent=idempotent)
+            return self._redactor.model(parsed) if self._redactor.may_occur_in(response.content) else parsed
+        except ApiError as exc:
+            exc.args = (self._redactor.text(str(exc)),)
+            raise
+
+    def _read(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
         status = response.status_code
         if status >= 400:
             detail = _detail(response)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from .storage_sim import StorageSimulator
 
@@ -38,6 +38,10 @@ class FlowPlan:
     duration: float = 1.0  # seconds of simulated time from the trigger to the run's end
     summary: str | None = None
     issues: list[dict[str, Any]] | None = None  # None: made up from the outcome
+    # A send_keys step types this (the failing step of a failed run). Here, in the summary and in issues,
+    # ${env:NAME} becomes the batch's variable NAME and ${url:NAME} its URL-encoded form, the way
+    # a real flow echoes what it typed.
+    typed: str | None = None
 
 
 @dataclass
@@ -381,7 +385,7 @@ class AutosanaSimulator:
                     "url": f"{self.public_url}/runs/flow/{run.id}",
                 }
                 if final and run.plan.summary is not None:
-                    entry["summary"] = run.plan.summary
+                    entry["summary"] = _fill(run.plan.summary, batch)
                 runs_out.append(entry)
             if any(s in ("queued", "running") for s in statuses):
                 group_status = "running"
@@ -450,7 +454,15 @@ class AutosanaSimulator:
         web = batch.request.get("app_id") is not None
         digest = hashlib.sha256(run.plan.name.encode()).digest()
         actions = _actions(run, status, started, completed, digest) if final else []
+        if actions and run.plan.typed is not None:
+            # A failed run fails at the typing step; a passed one types before its last step.
+            actions[-1 if actions[-1]["status"] == "failed" else -2].update(
+                type="send_keys",
+                description="Type the password into the password field",
+                value=_fill(run.plan.typed, batch),
+            )
         issues = run.plan.issues if run.plan.issues is not None else _issues(run, status, actions, digest)
+        issues = [{k: _fill(v, batch) if isinstance(v, str) else v for k, v in issue.items()} for issue in issues]
         return {
             "run_id": run.id,
             "flow_name": run.plan.name,
@@ -460,7 +472,7 @@ class AutosanaSimulator:
             "completed_at": completed.isoformat() if final else None,
             "source": "ci",
             "actor": {"id": "f8d8fb05-6292-4daa-9bf4-b0cc3b40a366", "name": "Autosana CI", "type": "system"},
-            "summary": run.plan.summary if final else None,
+            "summary": _fill(run.plan.summary, batch) if final and run.plan.summary is not None else None,
             "issues": issues,
             "url": f"{self.public_url}/runs/flow/{run.id}",
             "performance_data_url": None if digest[0] % 2 else f"https://storage.example.com/perf/{run.id}.json",
@@ -468,6 +480,20 @@ class AutosanaSimulator:
             "network_log_url": f"https://storage.example.com/logs/{run.id}/network.jsonl?token=sim" if web else None,
             "actions": actions,
         }
+
+
+_PLACEHOLDER = re.compile(r"\$\{(env|url):([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _fill(text: str, batch: Batch) -> str:
+    variables = batch.request.get("variables")
+    values: dict[str, Any] = variables if isinstance(variables, dict) else {}
+
+    def value(match: re.Match[str]) -> str:
+        found = str(values.get(match.group(2), ""))
+        return quote(found, safe="") if match.group(1) == "url" else found
+
+    return _PLACEHOLDER.sub(value, text)
 
 
 _STEPS = [

@@ -36,6 +36,7 @@ class EventContext:
     def read_only_fork(self) -> bool:
         """A fork's pull request, run by GitHub with a read-only token and without secrets."""
         return self.is_fork and self.event_name in FORK_RESTRICTED_EVENTS
+    private_repo: bool = False  # private or internal; unknown counts as public
 
     @property
     def workflow_run_url(self) -> str | None:
@@ -78,6 +79,7 @@ def load_event(env: Mapping[str, str]) -> EventContext:
         run_attempt=env.get("GITHUB_RUN_ATTEMPT"),
         action_repository=env.get("GITHUB_ACTION_REPOSITORY") or None,
         action_ref=env.get("GITHUB_ACTION_REF") or None,
+        private_repo=_is_private(payload.get("repository")),
     )
     fallback_sha = env.get("GITHUB_SHA") or None
     fallback_branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or _branch(env.get("GITHUB_REF"))
@@ -122,6 +124,15 @@ def load_event(env: Mapping[str, str]) -> EventContext:
             head_label=f"{head_owner}:{head_branch}" if head_owner and head_branch else None,
         )
     return replace(base, head_sha=fallback_sha, branch=fallback_branch)
+
+
+def _is_private(repository: Any) -> bool:
+    if not isinstance(repository, dict):
+        return False
+    visibility = repository.get("visibility")
+    if isinstance(visibility, str):
+        return visibility.lower() in ("private", "internal")
+    return repository.get("private") is True
 
 
 def _payload(path: str | None) -> dict[str, Any]:

@@ -21,12 +21,12 @@ def _clean(text: str | None) -> str:
     return _NOT_XML.sub("", text or "")
 
 
-def _describe_failure(run: Run, detail: RunDetail | None) -> str:
+def _describe_failure(run: Run, detail: RunDetail | None, artifact_links: bool) -> str:
     lines = [_clean(run.summary) or f"The run ended {run.status}."]
     step = detail.failing_action() if detail else None
     if step is not None:
         lines.append(f"Stopped at step {step.position}: {step.type} {_clean(step.description)}".rstrip())
-        if step.screenshot_url:
+        if step.screenshot_url and artifact_links:
             lines.append(f"Screenshot: {step.screenshot_url}")
     if detail is not None:
         lines += [f"Issue ({i.severity} {i.type}): {_clean(i.title)}" for i in detail.issues]
@@ -66,12 +66,16 @@ def junit_xml(report: Report) -> bytes:
                 ET.SubElement(case, "skipped", message=f"{NOT_FINISHED} ({_clean(run.status)})")
                 counts["skipped"] += 1
             elif run.status == FAILED:
-                ET.SubElement(case, "failure", message=message, type=FAILED).text = _describe_failure(run, detail)
+                ET.SubElement(case, "failure", message=message, type=FAILED).text = _describe_failure(
+                    run, detail, report.artifact_links
+                )
                 counts["failures"] += 1
             elif run.status != PASSED:
                 # errored, terminated and unknown statuses: the test did not get to a verdict
                 kind = run.status if run.status else ERROR
-                ET.SubElement(case, "error", message=message, type=_clean(kind)).text = _describe_failure(run, detail)
+                ET.SubElement(case, "error", message=message, type=_clean(kind)).text = _describe_failure(
+                    run, detail, report.artifact_links
+                )
                 counts["errors"] += 1
             if run.summary:
                 ET.SubElement(case, "system-out").text = _clean(run.summary)

@@ -72,6 +72,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     details: dict[str, RunDetail] = field(default_factory=dict)
     comparison: Comparison | None = None
+    # Signed storage URLs (screenshots, logs, performance data) in what we post; else the run page.
+    artifact_links: bool = True
     _items: dict[tuple[str, int], Item] = field(default_factory=dict, repr=False)
 
     def item(self, group: RunGroup, run: Run, summary_chars: int) -> Item:
@@ -79,7 +81,7 @@ class Report:
         key = (run.id, summary_chars)
         if key not in self._items:
             detail = self.details.get(run.id)
-            extra = explain(run, detail) if is_problem(run) else ux_notes(run, detail)
+            extra = explain(run, detail, self.artifact_links) if is_problem(run) else ux_notes(run, detail)
             self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra)
         return self._items[key]
 
@@ -141,7 +143,7 @@ def run_row(report: Report, group: RunGroup, run: Run, summary_chars: int) -> st
 SEVERITY_ICONS = {"critical": "🔴", "major": "🟠", "minor": "🟡", "trivial": "⚪"}
 
 
-def explain(run: Run, detail: RunDetail | None) -> str:
+def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True) -> str:
     """What a reader needs to see why a run did not pass, without opening another tab."""
     if detail is None:
         return ""
@@ -150,6 +152,7 @@ def explain(run: Run, detail: RunDetail | None) -> str:
     if seconds is not None:
         facts.append(f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s")
     step = detail.failing_action()
+    withheld = False
     if step is not None:
         where = f"step {step.position}" if step.position is not None else "a step"
         if detail.actions:
@@ -162,6 +165,8 @@ def explain(run: Run, detail: RunDetail | None) -> str:
             for label, url in (("screenshot", step.screenshot_url), ("annotated", step.annotated_screenshot_url))
             if md.safe_url(url)
         ]
+        withheld = bool(shots) and not artifact_links
+        shots = shots if artifact_links else []
         if shots:
             line += " · " + " · ".join(shots)
         facts.append(line)
@@ -180,6 +185,8 @@ def explain(run: Run, detail: RunDetail | None) -> str:
         )
         if md.safe_url(url)
     ]
+    if not artifact_links and (artifacts or withheld):
+        artifacts = [md.link("screenshots and logs on Autosana", detail.url or run.url)]
     if artifacts:
         lines.append(f"  - {' · '.join(artifacts)}")
     return "\n".join(lines) + "\n"
