@@ -36,6 +36,7 @@ class EventContext:
     def read_only_fork(self) -> bool:
         """A fork's pull request, run by GitHub with a read-only token and without secrets."""
         return self.is_fork and self.event_name in FORK_RESTRICTED_EVENTS
+
     private_repo: bool = False  # private or internal; unknown counts as public
 
     @property
