@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from .autosana.client import ApiError, AutosanaClient
 from .autosana.details import DetailFetcher
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
 from .autosana.poller import Outcome, PollResult, poll
+from .autosana.trigger import CiRun, GitTarget, trigger_body
 from .cancellation import Cancellation
+from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.publisher import GitHubPublisher
 from .report.console import RunLog, run_lines
@@ -29,33 +32,11 @@ MAX_ANNOTATIONS = 10
 COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
 
 
-def trigger_body(settings: Settings, variables: Mapping[str, str]) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    if settings.bundle_id:
-        body["bundle_id"] = settings.bundle_id
-        body["platform"] = settings.platform
-    else:
-        body["app_id"] = settings.app_id
-        if settings.web_browser:
-            body["web_browser"] = settings.web_browser
-    if settings.app_build_id:
-        body["app_build_id"] = str(settings.app_build_id)
-    if settings.suite_ids:
-        body["suite_ids"] = [str(s) for s in settings.suite_ids]
-    if settings.flow_ids:
-        body["flow_ids"] = [str(f) for f in settings.flow_ids]
-        body["resolve_suite_context"] = settings.resolve_suite_context
-        if settings.suite_overrides and settings.resolve_suite_context:
-            body["suite_overrides"] = {str(k): str(v) for k, v in settings.suite_overrides.items()}
-    if settings.labels:
-        body["labels"] = list(settings.labels)
-    if variables:
-        body["variables"] = dict(variables)
-    return body
+MAX_LISTED_ERRORS = 20
 
 
 def exit_code(result: Result, settings: Settings) -> int:
-    if result in (Result.PASSED, Result.TRIGGERED):
+    if result in (Result.PASSED, Result.TRIGGERED, Result.SKIPPED):
         return EXIT_OK
     if result in (Result.FAILED, Result.NO_FLOWS) and not settings.fail_on_results:
         return EXIT_OK
@@ -86,6 +67,8 @@ class ActionRun:
                 self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
             return EXIT_USAGE
         context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
+        if settings.branch_name:
+            context = replace(context, branch=settings.branch_name)
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
@@ -100,6 +83,8 @@ class ActionRun:
             self.wf.warning("web-browser is ignored for mobile runs (bundle-id is set).")
         if settings.suite_overrides and not settings.resolve_suite_context:
             self.wf.warning("suite-overrides is ignored because resolve-suite-context is false.")
+        if settings.is_web and settings.has_device_inputs:
+            self.wf.warning("device selection inputs are mobile-only; ignoring them for platform 'web'.")
         if settings.poll_interval < 10 and settings.api_url == DEFAULT_API_URL:
             self.wf.warning(
                 f"poll-interval {settings.poll_interval:g}s is below the 10-15 s the Autosana API asks for."
@@ -111,9 +96,17 @@ class ActionRun:
         self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
         if variables:
             self.wf.info(f"Variables: {', '.join(sorted(variables))}")
+        git = resolve_git_target(
+            self.env,
+            commit_sha=settings.commit_sha,
+            repo_full_name=settings.repo_full_name,
+            pr_number=settings.pr_number,
+        )
+        self._say_commit(git)
+        body = trigger_body(settings, variables, git, CiRun.from_env(self.env))
         with AutosanaClient(settings.api_url, settings.api_key.get_secret_value()) as client:
             try:
-                trigger = client.trigger(trigger_body(settings, variables))
+                trigger = client.trigger(body)
             except ApiError as exc:
                 self.wf.error(str(exc), title="Autosana did not start the flows")
                 report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
@@ -121,17 +114,27 @@ class ActionRun:
                 self._finish(settings, report, publish=True)
                 return EXIT_USAGE if exc.status in (400, 401, 403, 404, 422) else EXIT_FAILED
 
-            self.wf.set_outputs({"batch-id": trigger.batch_id})
+            if trigger.batch_id is None:
+                return self._no_batch(settings, context, trigger)
+            batch_id = trigger.batch_id
+            self.wf.set_outputs(
+                {"batch-id": batch_id, **({"batch-url": trigger.batch_url} if trigger.batch_url else {})}
+            )
             count = f"{trigger.flow_run_count} flows" if trigger.flow_run_count is not None else "flows"
-            self.wf.info(f"Started {count} in batch {plain(trigger.batch_id, 80)}")
+            self.wf.info(f"Started {count} in batch {plain(batch_id, 80)}")
             report = self._base_report(settings, context, Result.TRIGGERED, f"Started {count}; waiting for results")
-            report.batch_id = trigger.batch_id
+            report.batch_id = batch_id
+            report.batch_url = trigger.batch_url
+            self._list_dispatch_errors(trigger, report)
             if settings.job_summary:
                 self.wf.write_summary(render_job_summary(report))
             if not settings.wait:
                 report.headline = f"Started {count}; not waiting for results (wait: false)"
-                self._finish(settings, report, publish=False)
-                return EXIT_OK
+                if trigger.errors:
+                    report.result = Result.ERROR
+                    report.headline = f"Started {count}, but {len(trigger.errors)} requested test submission(s) failed"
+                self._finish(settings, report, publish=bool(trigger.errors))
+                return EXIT_FAILED if trigger.errors else EXIT_OK
 
             self.cancellation.install()
             self.publisher.resolve_pr()
@@ -145,12 +148,12 @@ class ActionRun:
                 # Created on the first status, so its link can go to the Autosana run group; the
                 # previous comment is read while the flows run, not after.
                 first_group = status.run_groups[0].url if status.run_groups else None
-                self.publisher.start_check(trigger.batch_id, first_group)
+                self.publisher.start_check(batch_id, first_group)
                 self.publisher.previous_state()
 
             polled = poll(
                 client,
-                trigger.batch_id,
+                batch_id,
                 interval=settings.poll_interval,
                 timeout=settings.timeout_minutes * 60,
                 cancellation=self.cancellation,
@@ -164,7 +167,55 @@ class ActionRun:
                 else:
                     fetcher.close()
         self._finish(settings, report, publish=True)
-        return exit_code(report.result, settings)
+        code = exit_code(report.result, settings)
+        return max(code, EXIT_FAILED) if trigger.errors else code
+
+    def _say_commit(self, git: GitTarget) -> None:
+        if git.ref:
+            self.wf.info(f"Flows resolve from commit {git.ref} ({git.source})")
+        else:
+            self.wf.warning(
+                "No commit is known here (no pull request, deployment, checkout or GITHUB_SHA), so `ref` is left out "
+                "of the request and Autosana picks the flows without it; set commit-sha to pin one."
+            )
+
+    def _list_dispatch_errors(self, trigger: TriggerResponse, report: Report) -> None:
+        """Tests Autosana could not submit: each is said in the log and the report."""
+        if not trigger.errors:
+            return
+        for error in trigger.errors[:MAX_LISTED_ERRORS]:
+            self.wf.error(plain(str(error), 500), title="Autosana could not submit a requested test")
+        listed = "; ".join(str(e) for e in trigger.errors[:MAX_LISTED_ERRORS])
+        more = len(trigger.errors) - MAX_LISTED_ERRORS
+        report.notes.append(
+            f"{len(trigger.errors)} requested test submission(s) failed: {listed}"
+            + (f" and {more} more" if more > 0 else "")
+        )
+
+    def _no_batch(self, settings: Settings, context: EventContext, trigger: TriggerResponse) -> int:
+        """Autosana answered without a batch: its no-op (nothing changed to run) is a green skip;
+        anything else started nothing and fails."""
+        if trigger.is_noop:
+            reason = trigger.reason or "No changed flows to run."
+            self.wf.info(f"✅ Skipped: {plain(reason, 300)}")
+            report = self._base_report(settings, context, Result.SKIPPED, f"Skipped: {reason}")
+            report.batch_url = trigger.batch_url
+            report.notes.append(
+                "Autosana found nothing to run, so it created no batch and there is nothing to wait for."
+            )
+            self._finish(settings, report, publish=True)
+            return EXIT_OK
+        runs = trigger.flow_run_count
+        headline = "Autosana started no batch"
+        report = self._base_report(settings, context, Result.ERROR, headline)
+        self._list_dispatch_errors(trigger, report)
+        if not trigger.errors:
+            report.notes.append(
+                f"The answer had no batch ID ({runs if runs is not None else 'no'} flows) and no skipped marker, so "
+                "nothing is running; check the selectors, or whether the pull request has changed flows."
+            )
+        self._finish(settings, report, publish=True)
+        return EXIT_FAILED
 
     def _explain(self, fetcher: DetailFetcher, report: Report) -> None:
         """Run details for the runs worth explaining, and what changed since the last report."""
@@ -208,6 +259,14 @@ class ActionRun:
                 verdict.headline,
                 verdict.problems,
             )
+            report.notes += [f"{failure[:1].upper()}{failure[1:]}." for failure in verdict.failures]
+            for warning in verdict.warnings:
+                self.wf.warning(warning, title="Teardown failed")
+                report.notes.append(f"⚠️ {warning}")
+            if trigger.errors and report.result in (Result.PASSED, Result.NO_FLOWS):
+                report.result = Result.FAILED
+            if trigger.errors:
+                report.headline = f"{len(trigger.errors)} requested test submission(s) failed; {report.headline}"
             if not settings.fail_on_results and not verdict.green:
                 report.notes.append("fail-on is none, so this result does not fail the step.")
             return
@@ -239,6 +298,8 @@ class ActionRun:
         outputs.update({f"{s}-flows": str(counts.get(s)) for s in COUNT_OUTPUTS})
         if report.batch_id:
             outputs["batch-id"] = report.batch_id
+        if report.batch_url:
+            outputs["batch-url"] = report.batch_url
         outputs.update(self._write_files(settings, report))
         self.wf.set_outputs(outputs)
         if settings.job_summary:
@@ -281,7 +342,7 @@ class ActionRun:
         for problem in report.problems:
             self.wf.warning(problem, title="Autosana counters disagree")
         headline = f"{report.check_name}: {report.headline}"
-        if report.result in (Result.PASSED, Result.TRIGGERED):
+        if report.result in (Result.PASSED, Result.TRIGGERED, Result.SKIPPED):
             self.wf.info(f"✅ {headline}")
         elif report.result is Result.NO_FLOWS or not settings.fail_on_results:
             self.wf.warning(headline)

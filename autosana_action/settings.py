@@ -24,7 +24,7 @@ from pydantic import (
 
 DEFAULT_API_URL = "https://backend.autosana.ai"
 FAILABLE_STATUSES = ("failed", "error", "terminated", "skipped")
-DEFAULT_FAIL_ON = "failed,error,terminated"
+DEFAULT_FAIL_ON = "failed,error,terminated,skipped"
 
 BROWSER_ALIASES = {
     "chrome": "chrome",
@@ -65,6 +65,17 @@ FIXES: dict[str, str] = {
     "junit-path": "Use a relative file path inside the workspace, e.g. autosana-junit.xml.",
     "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
     "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
+    "run-changed-flows": "Use true or false.",
+    "flow-keys": "List code-managed flow keys (e.g. auth/login) separated by commas or newlines.",
+    "suite-keys": "List code-managed suite keys (e.g. smoke) separated by commas or newlines.",
+    "branch-name": "Use the branch name, or leave it empty to take it from the event.",
+    "repo-full-name": "Use owner/name, or leave it empty for the repository the workflow runs in.",
+    "physical-device": "Use true or false.",
+    "device-model": "Use a model name such as Pixel 10 Pro, or latest (or leave it empty) for rolling selection.",
+    "os-version": "Use an OS version such as 17, or latest (or leave it empty) for rolling selection.",
+    "devices": "Use a JSON array of exactly two objects with physical, model and os_version, e.g. "
+    '[{"physical": false}, {"physical": true, "model": "iPhone 16 Pro", "os_version": "18.5"}].',
+    "report-to-github": "Use auto, true or false.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
 INPUT_NAMES = tuple(FIXES)
@@ -159,6 +170,45 @@ def _normalise_browser(value: Any) -> Any:
     return value
 
 
+def _split_keys(value: Any) -> Any:
+    """Code-managed keys are paths, so spaces inside one are kept; only the ends are trimmed."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+    return value
+
+
+DEVICE_FIELDS = frozenset({"physical", "model", "os_version"})
+
+
+def parse_devices(text: str) -> list[dict[str, Any]]:
+    """The devices input: exactly two {physical, model?, os_version?} objects, in order."""
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"it is not valid JSON ({exc.msg})") from None
+    if not isinstance(parsed, list) or len(parsed) != 2 or not all(isinstance(d, dict) for d in parsed):
+        raise ValueError("it must be a JSON array containing exactly two objects")
+    devices: list[dict[str, Any]] = []
+    for i, device in enumerate(parsed, start=1):
+        unknown = sorted(set(device) - DEVICE_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"device {i} has {', '.join(unknown)}; each device may only have {', '.join(sorted(DEVICE_FIELDS))}"
+            )
+        if not isinstance(device.get("physical", False), bool):
+            raise ValueError(f"device {i}: physical must be true or false")
+        out: dict[str, Any] = {"physical": device.get("physical", False)}
+        for name in ("model", "os_version"):
+            value = device.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"device {i}: {name} must be a non-empty string or null")
+            out[name] = value.strip()
+        devices.append(out)
+    return devices
+
+
 def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -217,6 +267,18 @@ class Settings(BaseModel):
     junit_path: str | None = Field(None, alias="junit-path")
     pr_number: int | None = Field(None, alias="pr-number", gt=0)
     commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")
+    run_changed_flows: Bool = Field(True, alias="run-changed-flows")
+    flow_keys: Annotated[list[str], BeforeValidator(_split_keys)] = Field(default_factory=list, alias="flow-keys")
+    suite_keys: Annotated[list[str], BeforeValidator(_split_keys)] = Field(default_factory=list, alias="suite-keys")
+    branch_name: str | None = Field(None, alias="branch-name")
+    repo_full_name: str | None = Field(None, alias="repo-full-name", pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    physical_device: Bool = Field(False, alias="physical-device")
+    device_model: str | None = Field(None, alias="device-model")
+    os_version: str | None = Field(None, alias="os-version")
+    devices: str | None = None  # checked in _cross_check: ignored (not validated) on web
+    report_to_github: Annotated[Literal["auto", "true", "false"], BeforeValidator(_lower)] = Field(
+        "auto", alias="report-to-github"
+    )
 
     @field_validator("api_url")
     @classmethod
@@ -240,6 +302,18 @@ class Settings(BaseModel):
     @property
     def fail_on_results(self) -> bool:
         return bool(self.fail_on)
+
+    @property
+    def has_device_inputs(self) -> bool:
+        return bool(self.physical_device or self.device_model or self.os_version or self.devices)
+
+    @property
+    def sends_report_to_github(self) -> bool:
+        """Autosana's GitHub App reports too when asked; by default only when we do not (our
+        comment is off, or we do not wait for the end), so a PR never shows two reports."""
+        if self.report_to_github != "auto":
+            return self.report_to_github == "true"
+        return self.comment_mode == "off" or not self.wait
 
 
 @dataclass(frozen=True)
@@ -297,6 +371,8 @@ def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:
         reason = f"{value!r} is not one of the allowed values"
     elif err["type"] in ("float_parsing", "float_type") and value is not None:
         reason = f"{value!r} is not a number"
+    elif err["type"] == "string_pattern_mismatch" and value is not None and name == "repo-full-name":
+        reason = f"{value!r} is not owner/name"
     elif err["type"] == "string_pattern_mismatch" and value is not None:
         reason = f"{value!r} is not a full commit SHA"
     elif err["type"] in ("int_parsing", "int_from_float") and value is not None:
@@ -319,13 +395,36 @@ def _cross_check(s: Settings) -> list[InputProblem]:
         problems.append(InputProblem("platform", f"bundle-id needs platform ios or android, but it is {got}"))
     elif s.app_id and s.platform not in (None, "web"):
         problems.append(InputProblem("platform", f"app-id is a web app, but platform is {s.platform!r}"))
-    if not (s.suite_ids or s.flow_ids or s.labels):
+    keys = s.flow_keys or s.suite_keys
+    if keys and (s.suite_ids or s.flow_ids or s.labels):
         problems.append(
-            InputProblem("suite-ids", "none of suite-ids, flow-ids or labels is set, so there is nothing to run")
+            InputProblem("flow-keys", "flow-keys and suite-keys cannot be combined with flow-ids, suite-ids, or labels")
         )
+    if not (s.suite_ids or s.flow_ids or s.labels or keys or s.run_changed_flows):
+        problems.append(
+            InputProblem(
+                "suite-ids",
+                "none of suite-ids, flow-ids, labels, suite-keys or flow-keys is set and run-changed-flows is false, "
+                "so there is nothing to run",
+            )
+        )
+    if not s.is_web:
+        problems += _device_problems(s)
     unknown = [str(f) for f in s.suite_overrides if f not in s.flow_ids]
     if unknown:
         problems.append(
             InputProblem("suite-overrides", f"flow {unknown[0]} is not in flow-ids, so its override does nothing")
         )
     return problems
+
+
+def _device_problems(s: Settings) -> list[InputProblem]:
+    if not s.devices:
+        return []
+    try:
+        parse_devices(s.devices)
+    except ValueError as exc:
+        return [InputProblem("devices", str(exc))]
+    if s.physical_device or s.device_model or s.os_version:
+        return [InputProblem("devices", "devices cannot be combined with physical-device, device-model, or os-version")]
+    return []

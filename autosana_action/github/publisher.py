@@ -38,7 +38,7 @@ def comment_marker(check_name: str) -> str:
 
 
 def conclusion_for(report: Report, settings: Settings) -> str:
-    if report.result is Result.PASSED:
+    if report.result in (Result.PASSED, Result.SKIPPED):
         return "success"
     if report.result is Result.TIMED_OUT:
         return "timed_out"
@@ -252,7 +252,7 @@ def _title(report: Report) -> str:
 def _details_url(report: Report) -> str | None:
     """Straight to the first group that needs attention, else the first group."""
     groups = report.groups()
-    return md.safe_url(groups[0].url) if groups else None
+    return md.safe_url(groups[0].url) if groups else md.safe_url(report.batch_url)
 
 
 def _footer(report: Report, context: EventContext) -> str:

@@ -40,6 +40,7 @@ RESULT_ICONS = {
     Result.NO_FLOWS: "⚠️",
     Result.TRIGGERED: "🚀",
     Result.ERROR: "💥",
+    Result.SKIPPED: "⏭️",
 }
 JOB_SUMMARY_LIMIT = 1024 * 1024
 
@@ -59,6 +60,7 @@ class Report:
     headline: str
     check_name: str = "Autosana"
     batch_id: str | None = None
+    batch_url: str | None = None
     status: BatchStatus | None = None
     counts: Counts | None = None
     app: str | None = None
@@ -119,6 +121,8 @@ def context_lines(report: Report) -> list[str]:
         facts.append(f"**Branch** {md.text(report.branch, 120)}")
     if report.batch_id:
         facts.append(f"**Batch** {md.code(report.batch_id)}")
+    if md.safe_url(report.batch_url):
+        facts.append(md.link("results on Autosana", report.batch_url))
     if report.workflow_run_url:
         facts.append(md.link("workflow run", report.workflow_run_url))
     return [" · ".join(facts)] if facts else []
