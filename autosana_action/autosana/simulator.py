@@ -336,7 +336,8 @@ class AutosanaSimulator:
             "batch_id": batch.id,
             "batch_url": f"{self.public_url}/runs/batches/{batch.id}",
             "flow_group_run_ids": [g.id for g in groups],
-            "flow_run_count": sum(len(g.runs) for g in groups),
+            # A retry is started later, so what is announced is one run per flow.
+            "flow_run_count": sum(len({r.plan.name for r in g.runs}) for g in groups),
         }
         if errors:
             answer["errors"] = errors
