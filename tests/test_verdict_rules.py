@@ -161,3 +161,33 @@ def test_zero_flows_unknown_statuses_and_bad_counters_still_fail() -> None:
     inflated = batch("passed", [("a", "passed")], total_flows=1, passed_flows=2)
     assert judge(inflated, DEFAULT).result is Result.FAILED
     assert "the per-status counts add up to 2, more than the 1 total" in judge(inflated, DEFAULT).problems
+
+
+@pytest.mark.parametrize(
+    ("answer", "batch_id", "noop", "errors"),
+    [
+        ('{"batch_id": "b1", "flow_run_count": 2}', "b1", False, []),
+        ('{"skipped": true, "reason": "No changed flows", "batch_id": null, "flow_run_count": 0}', None, True, []),
+        ('{"batch_id": null, "flow_run_count": 0}', None, False, []),
+        ('{"batch_id": "", "skipped": null, "errors": null, "flow_group_run_ids": null}', None, False, []),
+        (
+            '{"batch_id": "b2", "errors": ["suite s1: no flows", {"flow_id": "f1", "error": "archived"}, {"x": 1}]}',
+            "b2",
+            False,
+            ["suite s1: no flows", "f1: archived", '{"x": 1}'],
+        ),
+        (
+            '{"batch_id": "b3", "errors": "one problem", "batch_url": "javascript:alert(1)"}',
+            "b3",
+            False,
+            ["one problem"],
+        ),
+    ],
+)
+def test_trigger_answers_are_read_tolerantly(answer: str, batch_id: str | None, noop: bool, errors: list[str]) -> None:
+    from autosana_action.autosana.models import TriggerResponse
+
+    response = TriggerResponse.model_validate_json(answer)
+    assert response.batch_id == batch_id and response.is_noop is noop
+    assert [str(e) for e in response.errors] == errors
+    assert response.batch_url is None

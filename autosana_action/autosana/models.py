@@ -83,6 +83,21 @@ class TriggerResponse(_ApiModel):
             return []
         return value if isinstance(value, list) else [value]
 
+    @field_validator("flow_group_run_ids", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @field_validator("skipped", mode="before")
+    @classmethod
+    def _null_is_false(cls, value: Any) -> Any:
+        return False if value is None else value
+
+    @field_validator("reason", "status", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return None if value is None else str(value)[:500]
+
     @field_validator("batch_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:

@@ -155,13 +155,31 @@ DEMO_SUITES: dict[str, GroupPlan] = {
                 1.0,
                 "Swiped through the four onboarding cards and reached the sign-up screen.",
             ),
+            # A first attempt Autosana skipped and retried; the passing retry is what counts.
+            FlowPlan("Push notification prompt", "skipped", 0.5, "Skipped: the device was not ready; retrying."),
             FlowPlan(
                 "Push notification prompt",
-                "skipped",
-                0.5,
-                "Skipped: the permission prompt is not shown on this platform.",
+                "passed",
+                2.0,
+                "The permission prompt appeared on the retry and notifications were allowed.",
             ),
         ],
+    ),
+}
+# The demo pull request's commit, and the code-managed flows it adds or edits.
+DEMO_COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"
+DEMO_CHANGED_FLOWS: dict[str, FlowPlan] = {
+    "auth/sign-in-with-apple": FlowPlan(
+        "Sign in with Apple (new in this PR)",
+        "passed",
+        2.5,
+        "Tapped 'Sign in with Apple', approved the sheet and landed on the dashboard.",
+    ),
+    "checkout/gift-card": FlowPlan(
+        "Pay with a gift card (edited in this PR)",
+        "passed",
+        3.0,
+        "Redeemed the gift card; the balance covered the order and the confirmation appeared.",
     ),
 }
 _GENERATED_NAMES = [
@@ -364,8 +382,15 @@ class AutosanaSimulator:
         for group in batch.groups:
             runs_out = []
             statuses = []
+            listed: list[_Run] = []
+            attempt_ended: dict[str, bool] = {}
             for run in group.runs:
                 status = self.run_status(batch, run)
+                if attempt_ended.get(run.plan.name) is False:
+                    all_final = False
+                    continue  # a retry appears once the attempt before it has ended
+                attempt_ended[run.plan.name] = status in FINAL
+                listed.append(run)
                 statuses.append(status)
                 if status in counts:
                     counts[status] += 1
@@ -380,9 +405,9 @@ class AutosanaSimulator:
                 if final and run.plan.summary is not None:
                     entry["summary"] = run.plan.summary
                 runs_out.append(entry)
-            passed_names = {run.plan.name for run, st in zip(group.runs, statuses, strict=True) if st == "passed"}
+            passed_names = {run.plan.name for run, st in zip(listed, statuses, strict=True) if st == "passed"}
             retried += sum(
-                st == "skipped" and run.plan.name in passed_names for run, st in zip(group.runs, statuses, strict=True)
+                st == "skipped" and run.plan.name in passed_names for run, st in zip(listed, statuses, strict=True)
             )
             if any(s in ("queued", "running") for s in statuses):
                 group_status = "running"
