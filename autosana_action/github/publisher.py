@@ -227,7 +227,11 @@ class GitHubPublisher:
             return
         assert self._repo is not None and self.target.pr_number is not None
         existing = self._existing_comment()
-        if existing is None and self.settings.comment_mode == "failures" and report.result is Result.PASSED:
+        if (
+            existing is None
+            and self.settings.comment_mode == "failures"
+            and report.result in (Result.PASSED, Result.SKIPPED)
+        ):
             return
         marker = comment_marker(self.settings.check_name)
         if report.status is not None:
