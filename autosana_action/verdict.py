@@ -52,12 +52,11 @@ COUNTED_STATUSES = (PASSED, FAILED, ERROR, TERMINATED, SKIPPED)
 @dataclass(frozen=True)
 class Counts:
     by_status: dict[str, int]
-
     retried: int = 0  # skipped attempts a passing retry superseded; not counted in by_status
 
     @classmethod
     def of(cls, status: BatchStatus) -> Counts:
-        superseded = {run_id for group in status.run_groups for run_id in superseded_attempts(group)}
+        superseded = {run_id for group in status.run_groups for run_id in superseded_attempts(group.runs)}
         runs = [run for _, run in status.runs()]
         return cls(
             dict(Counter(run.status for run in runs if run.id not in superseded)),
@@ -67,7 +66,7 @@ class Counts:
     @classmethod
     def of_runs(cls, runs: Iterable[Run]) -> Counts:
         listed = list(runs)
-        superseded = superseded_attempts(RunGroup(runs=listed))
+        superseded = superseded_attempts(listed)
         return cls(dict(Counter(run.status for run in listed if run.id not in superseded)), len(superseded))
 
     @property
@@ -150,7 +149,7 @@ def judge(status: BatchStatus, fail_on: frozenset[str], expected_runs: int | Non
 def _setup_failures(status: BatchStatus) -> list[str]:
     found = []
     for group in status.run_groups:
-        superseded = superseded_attempts(group)
+        superseded = superseded_attempts(group.runs)
         skipped = sum(1 for r in group.runs if r.status == SKIPPED and r.id not in superseded)
         if skipped:
             where = f"setup failed in group {group.name!r}" if group.status != PASSED else f"in group {group.name!r}"
@@ -169,7 +168,7 @@ def _group_failures(status: BatchStatus) -> list[str]:
 
 
 def _failed_in_teardown(group: RunGroup) -> bool:
-    superseded = superseded_attempts(group)
+    superseded = superseded_attempts(group.runs)
     counted = [r for r in group.runs if r.id not in superseded]
     return group.status == ERROR and bool(counted) and all(r.status == PASSED for r in counted)
 

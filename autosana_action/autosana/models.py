@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +26,11 @@ def is_problem(run: Run) -> bool:
     return run.status not in (PASSED, SKIPPED)
 
 
-def superseded_attempts(group: RunGroup) -> set[str]:
-    """IDs of skipped runs that a passing run of the same flow in the same group replaced: the
-    API retries a flow whose first attempt was skipped and counts only the passing retry."""
-    passed = {run.name for run in group.runs if run.status == PASSED and run.name}
-    return {run.id for run in group.runs if run.status == SKIPPED and run.name in passed}
+def superseded_attempts(runs: Sequence[Run]) -> set[str]:
+    """IDs of skipped runs that a passing run of the same flow (in the same group's ``runs``)
+    replaced: the API retries a flow whose first attempt was skipped and counts only the pass."""
+    passed = {run.name for run in runs if run.status == PASSED and run.name}
+    return {run.id for run in runs if run.status == SKIPPED and run.name in passed}
 
 
 class _ApiModel(BaseModel):
