@@ -191,3 +191,12 @@ def test_trigger_answers_are_read_tolerantly(answer: str, batch_id: str | None, 
     assert response.batch_id == batch_id and response.is_noop is noop
     assert [str(e) for e in response.errors] == errors
     assert response.batch_url is None
+
+
+def test_a_total_that_counts_the_skips_is_read_too() -> None:
+    status = batch("passed", [("a", "passed"), ("b", "skipped")], total_flows=2, passed_flows=1, skipped_flows=1)
+    assert judge(status, OPT_OUT).problems == []
+    wrong = batch("passed", [("a", "passed"), ("b", "skipped")], total_flows=3, passed_flows=1, skipped_flows=1)
+    assert judge(wrong, OPT_OUT).problems == [
+        "the summary counts 3 flows but 1 runs are listed (not counting 1 skipped)"
+    ]
