@@ -92,7 +92,7 @@ class Report:
         """Run groups with problems first; stable otherwise."""
         if self.status is None:
             return []
-        return sorted(self.status.run_groups, key=lambda g: not any(is_problem(r) for r in g.runs))
+        return sorted(self.status.run_groups, key=lambda g: not needs_a_look(g))
 
     def ordered_runs(self) -> Iterable[tuple[RunGroup, Run]]:
         pairs = [(g, r) for g in self.groups() for r in g.runs]
@@ -266,6 +266,12 @@ def group_overhead(group: RunGroup) -> int:
     return len(group_block(group, [], hidden=10**9).encode()) + len(TABLE_HEAD)
 
 
+def needs_a_look(group: RunGroup) -> bool:
+    """A group with a run that did not pass, or that did not pass itself (a setup failure that
+    skipped its runs, a teardown failure after they passed, a cancelled suite)."""
+    return group.status != PASSED or any(is_problem(r) for r in group.runs)
+
+
 def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
     """A group's runs: problems in an open table with their explanations, the rest folded."""
     tally = Counts.of_runs(group.runs).title()
@@ -283,6 +289,9 @@ def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
             out += explained + "\n"
         if fine:
             out += f"<details><summary>{len(fine)} passed or skipped</summary>\n\n{fine_table}</details>\n\n"
+    elif needs_a_look(group):
+        title = md.link(md.text(group.name or "Run group", 200), group.url)
+        out = f"### {status_icon(group.status)} {title} · {tally} · group {md.text(group.status, 40)}\n\n{fine_table}"
     else:
         name = md.html_text(group.name or "Run group", 200)
         out = f"<details><summary>{status_icon(group.status)} {name} · {tally}</summary>\n\n"
