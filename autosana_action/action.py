@@ -4,30 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from .autosana.client import ApiError, AutosanaClient
 from .autosana.details import DetailFetcher
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
 from .autosana.poller import Outcome, PollResult, poll
+from .autosana.trigger import CiRun, GitTarget, trigger_body
 from .build.facts import BuildOutcome, GitFacts
-from .build.locate import LocatedBuild, family, locate
+from .build.locate import LocatedBuild, locate
 from .build.stage import run_build_stage
 from .build.upload import UploadFailed
 from .cancellation import Cancellation, Cancelled
 from .crash import report_crash
+from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
-from .outcome import EXIT_OK, EXIT_USAGE, outcome_for
+from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
 from .redaction import MIN_REDACTED_LENGTH, Redactor
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
 from .report.render import Report, render_job_summary
 from .report.results_file import RESULTS_FILE, write_results
-from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
+from .settings import (
+    DEFAULT_API_URL,
+    InvalidInputs,
+    Settings,
+    inputs_from_env,
+    looks_secret,
+    parse_settings,
+    platform_family,
+)
 from .verdict import Counts, Result, judge
 from .workflow import MIN_MASKED_LENGTH, Workflow, plain
 
@@ -35,33 +46,7 @@ MAX_ANNOTATIONS = 10
 COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
 
 
-def trigger_body(settings: Settings, variables: Mapping[str, str], new_build: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    if settings.bundle_id:
-        body["bundle_id"] = settings.bundle_id
-        body["platform"] = family(settings.platform or "")
-    else:
-        body["app_id"] = settings.app_id
-        if settings.web_browser:
-            body["web_browser"] = settings.web_browser
-        if settings.dependencies is not None:
-            body["dependencies"] = settings.dependencies
-    if settings.environment:
-        body["environment"] = settings.environment
-    if new_build or settings.app_build_id:
-        body["app_build_id"] = new_build or str(settings.app_build_id)
-    if settings.suite_ids:
-        body["suite_ids"] = [str(s) for s in settings.suite_ids]
-    if settings.flow_ids:
-        body["flow_ids"] = [str(f) for f in settings.flow_ids]
-        body["resolve_suite_context"] = settings.resolve_suite_context
-        if settings.suite_overrides and settings.resolve_suite_context:
-            body["suite_overrides"] = {str(k): str(v) for k, v in settings.suite_overrides.items()}
-    if settings.labels:
-        body["labels"] = list(settings.labels)
-    if variables:
-        body["variables"] = dict(variables)
-    return body
+MAX_LISTED_ERRORS = 20
 
 
 class ActionRun:
@@ -97,6 +82,8 @@ class ActionRun:
                 self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
             return EXIT_USAGE
         context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
+        if settings.branch_name:
+            context = replace(context, branch=settings.branch_name)
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
@@ -133,8 +120,12 @@ class ActionRun:
         if settings.environment and settings.platform == "chrome-extension":
             self.wf.warning("environment is ignored for chrome-extension uploads.")
         remap = settings.enable_ios_keychain_access_group_remapping
-        if remap is not None and not (self.build and self.build.is_ipa and family(settings.platform or "") == "ios"):
+        if remap is not None and not (
+            self.build and self.build.is_ipa and platform_family(settings.platform or "") == "ios"
+        ):
             self.wf.warning("enable-ios-keychain-access-group-remapping only applies to an iOS .ipa; ignored.")
+        if settings.is_web and settings.has_device_inputs:
+            self.wf.warning("device selection inputs are mobile-only; ignoring them for platform 'web'.")
         if settings.poll_interval < 10 and settings.api_url == DEFAULT_API_URL:
             self.wf.warning(
                 f"poll-interval {settings.poll_interval:g}s is below the 10-15 s the Autosana API asks for."
@@ -145,18 +136,26 @@ class ActionRun:
         self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
         if variables:
             self.wf.info(f"Variables: {', '.join(sorted(variables))}")
+        git = resolve_git_target(
+            self.env,
+            commit_sha=settings.commit_sha,
+            repo_full_name=settings.repo_full_name,
+            pr_number=settings.pr_number,
+        )
+        self._say_commit(git)
         with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor) as client:
             if settings.uploads:
                 try:
-                    code = self._build_stage(settings, context, client, variables)
+                    code = self._build_stage(settings, context, client, variables, git)
                 except Exception as exc:  # the check run is already in progress: it must be completed
                     report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
                     return self._crashed(settings, report, exc)
                 if code is not None:
                     return code
+            new_build = self.built.app_build_id if self.built else None
+            body = trigger_body(settings, variables, git, CiRun.from_env(self.env), new_build)
             try:
-                new_build = self.built.app_build_id if self.built else None
-                trigger = client.trigger(trigger_body(settings, variables, new_build))
+                trigger = client.trigger(body)
             except ApiError as exc:
                 self.wf.error(str(exc), title="Autosana did not start the flows")
                 report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
@@ -164,9 +163,12 @@ class ActionRun:
                 self._finish(settings, report, publish=True)
                 return outcome_for(report.result, settings.fail_on_results, refused_status=exc.status).exit_code
 
+            if trigger.batch_id is None:
+                return self._no_batch(settings, context, trigger)
             count = f"{trigger.flow_run_count} flows" if trigger.flow_run_count is not None else "flows"
             report = self._base_report(settings, context, Result.TRIGGERED, f"Started {count}; waiting for results")
             report.batch_id = trigger.batch_id
+            report.batch_url = trigger.batch_url
             try:
                 return self._after_trigger(settings, report, trigger, client, count)
             except Exception as exc:  # the check run must not stay in progress, whatever broke
@@ -185,13 +187,19 @@ class ActionRun:
     def _after_trigger(
         self, settings: Settings, report: Report, trigger: TriggerResponse, client: AutosanaClient, count: str
     ) -> int:
-        self.wf.set_outputs({"batch-id": trigger.batch_id})
-        self.wf.info(f"Started {count} in batch {plain(trigger.batch_id, 80)}")
+        batch_id = trigger.batch_id
+        assert batch_id is not None
+        self.wf.set_outputs({"batch-id": batch_id, **({"batch-url": trigger.batch_url} if trigger.batch_url else {})})
+        self.wf.info(f"Started {count} in batch {plain(batch_id, 80)}")
+        self._list_dispatch_errors(trigger, report)
         if settings.job_summary:
             self.wf.write_summary(render_job_summary(report))
         if not settings.wait:
             report.headline = f"Started {count}; not waiting for results (wait: false)"
-            self._finish(settings, report, publish=False)
+            if trigger.errors:
+                report.result = Result.ERROR
+                report.headline = f"Started {count}, but {len(trigger.errors)} requested test submission(s) failed"
+            self._finish(settings, report, publish=bool(trigger.errors))
             return outcome_for(report.result, settings.fail_on_results).exit_code
 
         self.cancellation.install()
@@ -210,12 +218,12 @@ class ActionRun:
                 # Created on the first status, so its link can go to the Autosana run group; the
                 # previous comment is read while the flows run, not after.
                 first_group = status.run_groups[0].url if status.run_groups else None
-                self.publisher.start_check(trigger.batch_id, first_group)
+                self.publisher.start_check(batch_id, first_group)
                 self.publisher.previous_state()
 
             polled = poll(
                 client,
-                trigger.batch_id,
+                batch_id,
                 interval=settings.poll_interval,
                 timeout=settings.timeout_minutes * 60,
                 cancellation=self.cancellation,
@@ -226,16 +234,27 @@ class ActionRun:
             if polled.outcome is not Outcome.CANCELLED and report.status is not None:
                 self._explain(fetcher, report)
         self._finish(settings, report, publish=True)
-        return outcome_for(report.result, settings.fail_on_results).exit_code
+        return self._exit_code(settings, report, trigger)
+
+    @staticmethod
+    def _exit_code(settings: Settings, report: Report, trigger: TriggerResponse) -> int:
+        code = outcome_for(report.result, settings.fail_on_results).exit_code
+        # Tests Autosana could not submit fail the step, whatever the verdict on those that ran.
+        return max(code, EXIT_FAILED) if trigger.errors else code
 
     def _build_stage(
-        self, settings: Settings, context: EventContext, client: AutosanaClient, variables: Mapping[str, str]
+        self,
+        settings: Settings,
+        context: EventContext,
+        client: AutosanaClient,
+        variables: Mapping[str, str],
+        target: GitTarget,
     ) -> int | None:
         """Upload or register the PR's build; an exit code when the action ends here."""
         if not settings.upload_only:
             self.publisher.start_check(None, None)
         self.cancellation.install()
-        git = GitFacts(context.head_sha or "", context.branch or "", context.repository or "")
+        git = GitFacts(target.ref or "", context.branch or "", target.repo_full_name or "")
         publish = not settings.upload_only
         try:
             self.built = run_build_stage(
@@ -267,6 +286,53 @@ class ActionRun:
             self.wf.warning(unpinned)
             self.unpinned_note = unpinned + "."
         return None
+
+    def _say_commit(self, git: GitTarget) -> None:
+        if git.ref:
+            self.wf.info(f"Flows resolve from commit {git.ref} ({git.source})")
+        else:
+            self.wf.warning(
+                "No commit is known here (no pull request, deployment, checkout or GITHUB_SHA), so `ref` is left out "
+                "of the request and Autosana picks the flows without it; set commit-sha to pin one."
+            )
+
+    def _list_dispatch_errors(self, trigger: TriggerResponse, report: Report) -> None:
+        """Tests Autosana could not submit: each is said in the log and the report."""
+        if not trigger.errors:
+            return
+        for error in trigger.errors[:MAX_LISTED_ERRORS]:
+            self.wf.error(plain(str(error), 500), title="Autosana could not submit a requested test")
+        listed = "; ".join(str(e) for e in trigger.errors[:MAX_LISTED_ERRORS])
+        more = len(trigger.errors) - MAX_LISTED_ERRORS
+        report.notes.append(
+            f"{len(trigger.errors)} requested test submission(s) failed: {listed}"
+            + (f" and {more} more" if more > 0 else "")
+        )
+
+    def _no_batch(self, settings: Settings, context: EventContext, trigger: TriggerResponse) -> int:
+        """Autosana answered without a batch: its no-op (nothing changed to run) is a green skip;
+        anything else started nothing and fails."""
+        if trigger.is_noop:
+            reason = trigger.reason or "No changed flows to run."
+            self.wf.info(f"✅ Skipped: {plain(reason, 300)}")
+            report = self._base_report(settings, context, Result.SKIPPED, f"Skipped: {reason}")
+            report.batch_url = trigger.batch_url
+            report.notes.append(
+                "Autosana found nothing to run, so it created no batch and there is nothing to wait for."
+            )
+            self._finish(settings, report, publish=True)
+            return EXIT_OK
+        runs = trigger.flow_run_count
+        headline = "Autosana started no batch"
+        report = self._base_report(settings, context, Result.ERROR, headline)
+        self._list_dispatch_errors(trigger, report)
+        if not trigger.errors:
+            report.notes.append(
+                f"The answer had no batch ID ({runs if runs is not None else 'no'} flows) and no skipped marker, so "
+                "nothing is running; check the selectors, or whether the pull request has changed flows."
+            )
+        self._finish(settings, report, publish=True)
+        return EXIT_FAILED
 
     def _explain(self, fetcher: DetailFetcher, report: Report) -> None:
         """Run details for the runs worth explaining, and what changed since the last report."""
@@ -317,6 +383,14 @@ class ActionRun:
                 verdict.headline,
                 verdict.problems,
             )
+            report.notes += [f"{failure[:1].upper()}{failure[1:]}." for failure in verdict.failures]
+            for warning in verdict.warnings:
+                self.wf.warning(warning, title="Teardown failed")
+                report.notes.append(f"⚠️ {warning}")
+            if trigger.errors and report.result in (Result.PASSED, Result.NO_FLOWS):
+                report.result = Result.FAILED
+            if trigger.errors:
+                report.headline = f"{len(trigger.errors)} requested test submission(s) failed; {report.headline}"
             if not settings.fail_on_results and not verdict.green:
                 report.notes.append("fail-on is none, so this result does not fail the step.")
             return

@@ -108,12 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def demo(summary_path: Path, poll_interval: str) -> int:
     from .action import ActionRun
-    from .autosana.simulator import DEMO_SUITES, AutosanaSimulator
+    from .autosana.simulator import DEMO_CHANGED_FLOWS, DEMO_COMMIT, DEMO_SUITES, AutosanaSimulator
 
     # The results JSON lands next to the summary, so the path the demo prints is real.
     workspace = summary_path.resolve().parent
     summary_path.write_text("", encoding="utf-8")  # the action names it in its log
     with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
+        # The suites are selected; the PR's changed code-managed flows join them in one batch.
+        sim.changed_flows[DEMO_COMMIT] = dict(DEMO_CHANGED_FLOWS)
         output_file = Path(tmp, "output")
         build = _demo_build(Path(tmp))
         env = {
@@ -128,7 +130,9 @@ def demo(summary_path: Path, poll_interval: str) -> int:
             "INPUT_PLATFORM": "android",
             "INPUT_BUILD-PATH": str(build),
             "INPUT_SUITE-IDS": "\n".join(DEMO_SUITES),
-            "INPUT_VARIABLES": "PR_NUMBER=42,BRANCH=feature/login,COMMIT_SHA=4f2a9c1e8b7d",
+            "INPUT_VARIABLES": f"PR_NUMBER=42,BRANCH=feature/login,COMMIT_SHA={DEMO_COMMIT}",
+            "INPUT_COMMIT-SHA": DEMO_COMMIT,
+            "INPUT_RUN-CHANGED-FLOWS": "true",
             "INPUT_POLL-INTERVAL": poll_interval,
         }
         print(f"demo: Autosana simulator on {sim.url} (storage on {sim.storage.url}); uploading a generated")

@@ -76,8 +76,8 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "60",
     ),
     "fail-on": (
-        "Run statuses that fail the step, comma-separated (failed, error, terminated, skipped), or none.",
-        "failed,error,terminated",
+        "Run statuses that fail the step, comma-separated (failed, error, terminated, skipped), or none. A skipped run without a passing retry is a setup failure; failed,error,terminated lets it pass.",
+        "failed,error,terminated,skipped",
     ),
     "github-token": (
         "Token for the PR comment and check run.",
@@ -108,7 +108,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "commit-sha": (
-        "Commit for the check run and COMMIT_SHA, instead of the one the event names (full SHA).",
+        "Commit for the check run, COMMIT_SHA and the flows' ref, instead of the one the event names (full SHA).",
         None,
     ),
     "on-fork": (
@@ -145,6 +145,46 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
     ),
     "artifact-links": (
         "Signed screenshot, log and performance URLs in the comment, check run and summary, auto (only for private and internal repositories), always or never.",
+        "auto",
+    ),
+    "run-changed-flows": (
+        "Also run the code-managed flows the pull request adds or edits, in the same batch as any selectors. With no selectors and nothing changed, the step is a green skip.",
+        "true",
+    ),
+    "flow-keys": (
+        "Code-managed flow keys to run (e.g. auth/login), separated by commas or newlines. Not with flow-ids, suite-ids or labels.",
+        None,
+    ),
+    "suite-keys": (
+        "Code-managed suite keys to run, separated by commas or newlines. Not with flow-ids, suite-ids or labels.",
+        None,
+    ),
+    "branch-name": (
+        "Branch shown in the report and sent as BRANCH, instead of the one the event names.",
+        None,
+    ),
+    "repo-full-name": (
+        "Repository (owner/name) Autosana resolves flows in, instead of the one the workflow runs in.",
+        None,
+    ),
+    "physical-device": (
+        "Mobile only. Run on a real device (true) or a virtual one (false).",
+        "false",
+    ),
+    "device-model": (
+        "Mobile only. Device model, e.g. Pixel 10 Pro; latest or empty for rolling selection.",
+        None,
+    ),
+    "os-version": (
+        "Mobile only. OS version, e.g. 17; latest or empty for rolling selection.",
+        None,
+    ),
+    "devices": (
+        'Mobile only. Run on two devices: a JSON array of exactly two {"physical": bool, "model": str, "os_version": str} objects (model and os_version optional). Not with physical-device true, device-model or os-version.',
+        None,
+    ),
+    "report-to-github": (
+        "Let Autosana's GitHub App also report (its own PR comment, and a check with wait false). auto = only when this action does not post its comment (comment-mode off, or wait false); true or false to choose.",
         "auto",
     ),
 }

@@ -45,6 +45,9 @@ TABLE: dict[tuple[Result, bool], StepOutcome] = {
     # wait: false tested nothing yet; no check run is created for it.
     (Result.TRIGGERED, True): StepOutcome(EXIT_OK, "neutral", "info"),
     (Result.TRIGGERED, False): StepOutcome(EXIT_OK, "neutral", "info"),
+    # Autosana's no-op: nothing changed to run, so it started no batch (autosana-ci's green skip).
+    (Result.SKIPPED, True): _GREEN,
+    (Result.SKIPPED, False): _GREEN,
     # upload-only: the build is on Autosana and no flow was asked for.
     (Result.UPLOADED, True): StepOutcome(EXIT_OK, "neutral", "info"),
     (Result.UPLOADED, False): StepOutcome(EXIT_OK, "neutral", "info"),

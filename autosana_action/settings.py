@@ -25,7 +25,7 @@ from pydantic import (
 
 DEFAULT_API_URL = "https://backend.autosana.ai"
 FAILABLE_STATUSES = ("failed", "error", "terminated", "skipped")
-DEFAULT_FAIL_ON = "failed,error,terminated"
+DEFAULT_FAIL_ON = "failed,error,terminated,skipped"
 
 BROWSER_ALIASES = {
     "chrome": "chrome",
@@ -87,6 +87,17 @@ FIXES: dict[str, str] = {
     "enable-ios-keychain-access-group-remapping": "Use true or false, or leave it empty for the app's saved choice.",
     "redact": "List the values to hide, one per line, e.g. `redact: ${{ secrets.TEST_USER_PASSWORD }}`.",
     "artifact-links": "Use auto, always or never.",
+    "run-changed-flows": "Use true or false.",
+    "flow-keys": "List code-managed flow keys (e.g. auth/login) separated by commas or newlines.",
+    "suite-keys": "List code-managed suite keys (e.g. smoke) separated by commas or newlines.",
+    "branch-name": "Use the branch name, or leave it empty to take it from the event.",
+    "repo-full-name": "Use owner/name, or leave it empty for the repository the workflow runs in.",
+    "physical-device": "Use true or false.",
+    "device-model": "Use a model name such as Pixel 10 Pro, or latest (or leave it empty) for rolling selection.",
+    "os-version": "Use an OS version such as 17, or latest (or leave it empty) for rolling selection.",
+    "devices": "Use a JSON array of exactly two objects with physical, model and os_version, e.g. "
+    '[{"physical": false}, {"physical": true, "model": "iPhone 16 Pro", "os_version": "18.5"}].',
+    "report-to-github": "Use auto, true or false.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables", "redact"})
 INPUT_NAMES = tuple(FIXES)
@@ -193,6 +204,14 @@ def _normalise_browser(value: Any) -> Any:
     return value
 
 
+def platform_family(platform: str) -> str:
+    """android-arm64 is an Android build, ios-simulator an iOS one: flows/run takes the family."""
+    for name in ("android", "ios"):
+        if platform.startswith(name):
+            return name
+    return platform
+
+
 def _platform(value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -258,6 +277,45 @@ def _sent_in_clear(url: str) -> bool:
     except ValueError:
         return True
     return not (address.is_loopback or address.is_private or address.is_link_local)
+
+
+def _split_keys(value: Any) -> Any:
+    """Code-managed keys are paths, so spaces inside one are kept; only the ends are trimmed."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+    return value
+
+
+DEVICE_FIELDS = frozenset({"physical", "model", "os_version"})
+
+
+def parse_devices(text: str) -> list[dict[str, Any]]:
+    """The devices input: exactly two {physical, model?, os_version?} objects, in order."""
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"it is not valid JSON ({exc.msg})") from None
+    if not isinstance(parsed, list) or len(parsed) != 2 or not all(isinstance(d, dict) for d in parsed):
+        raise ValueError("it must be a JSON array containing exactly two objects")
+    devices: list[dict[str, Any]] = []
+    for i, device in enumerate(parsed, start=1):
+        unknown = sorted(set(device) - DEVICE_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"device {i} has {', '.join(unknown)}; each device may only have {', '.join(sorted(DEVICE_FIELDS))}"
+            )
+        if not isinstance(device.get("physical", False), bool):
+            raise ValueError(f"device {i}: physical must be true or false")
+        out: dict[str, Any] = {"physical": device.get("physical", False)}
+        for name in ("model", "os_version"):
+            value = device.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"device {i}: {name} must be a non-empty string or null")
+            out[name] = value.strip()
+        devices.append(out)
+    return devices
 
 
 def _lower(value: Any) -> Any:
@@ -331,6 +389,18 @@ class Settings(BaseModel):
     artifact_links: Annotated[Literal["auto", "always", "never"], BeforeValidator(_lower)] = Field(
         "auto", alias="artifact-links"
     )
+    run_changed_flows: Bool = Field(True, alias="run-changed-flows")
+    flow_keys: Annotated[list[str], BeforeValidator(_split_keys)] = Field(default_factory=list, alias="flow-keys")
+    suite_keys: Annotated[list[str], BeforeValidator(_split_keys)] = Field(default_factory=list, alias="suite-keys")
+    branch_name: str | None = Field(None, alias="branch-name")
+    repo_full_name: str | None = Field(None, alias="repo-full-name", pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    physical_device: Bool = Field(False, alias="physical-device")
+    device_model: str | None = Field(None, alias="device-model")
+    os_version: str | None = Field(None, alias="os-version")
+    devices: str | None = None  # checked in _cross_check: ignored (not validated) on web
+    report_to_github: Annotated[Literal["auto", "true", "false"], BeforeValidator(_lower)] = Field(
+        "auto", alias="report-to-github"
+    )
 
     @field_validator("api_url")
     @classmethod
@@ -371,7 +441,7 @@ class Settings(BaseModel):
 
     @property
     def has_selectors(self) -> bool:
-        return bool(self.suite_ids or self.flow_ids or self.labels)
+        return bool(self.suite_ids or self.flow_ids or self.labels or self.flow_keys or self.suite_keys)
 
     @property
     def uploads(self) -> bool:
@@ -380,7 +450,23 @@ class Settings(BaseModel):
 
     @property
     def upload_only(self) -> bool:
-        return self.uploads and not self.has_selectors
+        """Upload or register and stop: nothing selected and no changed flows asked for (a
+        chrome-extension upload never runs flows itself)."""
+        if self.platform == "chrome-extension":
+            return self.uploads
+        return self.uploads and not (self.has_selectors or self.run_changed_flows)
+
+    @property
+    def has_device_inputs(self) -> bool:
+        return bool(self.physical_device or self.device_model or self.os_version or self.devices)
+
+    @property
+    def sends_report_to_github(self) -> bool:
+        """Autosana's GitHub App reports too when asked; by default only when we do not (our
+        comment is off, or we do not wait for the end), so a PR never shows two reports."""
+        if self.report_to_github != "auto":
+            return self.report_to_github == "true"
+        return self.comment_mode == "off" or not self.wait
 
 
 @dataclass(frozen=True)
@@ -461,6 +547,8 @@ def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:
         reason = f"{value!r} is not one of the allowed values"
     elif err["type"] in ("float_parsing", "float_type") and value is not None:
         reason = f"{value!r} is not a number"
+    elif err["type"] == "string_pattern_mismatch" and value is not None and name == "repo-full-name":
+        reason = f"{value!r} is not owner/name"
     elif err["type"] == "string_pattern_mismatch" and value is not None:
         reason = f"{value!r} is not a full commit SHA"
     elif err["type"] in ("int_parsing", "int_from_float") and value is not None:
@@ -486,10 +574,21 @@ def _cross_check(s: Settings) -> list[InputProblem]:
     elif s.app_id and s.platform not in (None, "web"):
         problems.append(InputProblem("platform", f"app-id is a web app, but platform is {s.platform!r}"))
     problems += _check_build(s)
-    if not (s.has_selectors or s.uploads):
+    keys = s.flow_keys or s.suite_keys
+    if keys and (s.suite_ids or s.flow_ids or s.labels):
         problems.append(
-            InputProblem("suite-ids", "none of suite-ids, flow-ids or labels is set, so there is nothing to run")
+            InputProblem("flow-keys", "flow-keys and suite-keys cannot be combined with flow-ids, suite-ids, or labels")
         )
+    if not (s.has_selectors or s.run_changed_flows or s.uploads):
+        problems.append(
+            InputProblem(
+                "suite-ids",
+                "none of suite-ids, flow-ids, labels, suite-keys or flow-keys is set, run-changed-flows is false and "
+                "there is no build-path or url to upload, so there is nothing to run",
+            )
+        )
+    if not s.is_web:
+        problems += _device_problems(s)
     unknown = [str(f) for f in s.suite_overrides if f not in s.flow_ids]
     if unknown:
         problems.append(
@@ -531,3 +630,15 @@ def _check_build(s: Settings) -> list[InputProblem]:
             InputProblem("app-build-id", "the build is uploaded in this step, so app-build-id cannot also pin one")
         )
     return problems
+
+
+def _device_problems(s: Settings) -> list[InputProblem]:
+    if not s.devices:
+        return []
+    try:
+        parse_devices(s.devices)
+    except ValueError as exc:
+        return [InputProblem("devices", str(exc))]
+    if s.physical_device or s.device_model or s.os_version:
+        return [InputProblem("devices", "devices cannot be combined with physical-device, device-model, or os-version")]
+    return []

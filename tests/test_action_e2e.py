@@ -41,6 +41,12 @@ def test_passing_batch_on_a_pull_request(
         "platform": "android",
         "suite_ids": [LOGIN],
         "variables": {"PR_NUMBER": str(pr["number"]), "BRANCH": pr["head"]["ref"], "COMMIT_SHA": pr["head"]["sha"]},
+        "run_changed_flows": True,
+        "repo_full_name": pr_event["repository"]["full_name"],
+        "ref": pr["head"]["sha"],
+        "pr_number": pr["number"],
+        "report_to_github": False,
+        "ci": {"workflow_run_id": "4242", "workflow_run_attempt": "1", "publish_check": False},
     }
     assert all(call.headers["X-API-Key"] == API_KEY for call in sim.requests)
     assert "## ✅ Autosana: 2 passed" in result.summary
@@ -90,7 +96,8 @@ def test_each_run_is_printed_once_as_it_finishes(sim: AutosanaSimulator, runner:
         (["passed", "error"], None, "failed", 1),
         (["passed", "terminated"], None, "failed", 1),
         (["passed", "weird-new-status"], None, "failed", 1),
-        (["skipped", "skipped"], None, "passed", 0),
+        (["skipped", "skipped"], None, "failed", 1),
+        (["skipped", "skipped"], "failed,error,terminated", "passed", 0),
         (["passed", "skipped"], "failed,skipped", "failed", 1),
         (["passed", "failed"], "none", "failed", 0),
         (["passed", "error"], "failed", "passed", 0),
@@ -107,9 +114,9 @@ def test_status_mixes(
     assert (outcome.outputs["result"], outcome.returncode) == (result, code), outcome.stdout
 
 
-def test_all_skipped_is_green_but_says_so(sim: AutosanaSimulator, runner: ActionRunner) -> None:
+def test_all_skipped_is_green_only_when_skips_are_allowed(sim: AutosanaSimulator, runner: ActionRunner) -> None:
     sim.plan(ODD, "Skips", FlowPlan("a", "skipped", 0.1), FlowPlan("b", "skipped", 0.1))
-    result = runner.run(base_inputs(sim, suite_ids=ODD))
+    result = runner.run(base_inputs(sim, suite_ids=ODD, fail_on="failed,error,terminated"))
     assert result.returncode == 0
     assert "All 2 flows were skipped" in result.summary and "All 2 flows were skipped" in result.stdout
 
@@ -168,12 +175,15 @@ def test_web_app_with_browser_alias_and_flows(sim: AutosanaSimulator, runner: Ac
     )
     result = runner.run(inputs)
     assert result.returncode == 0, result.stdout
-    assert trigger_body(sim) == {
+    body = trigger_body(sim)
+    assert {k: v for k, v in body.items() if k not in ("repo_full_name", "ref", "pr_number", "ci")} == {
         "app_id": "shop-web",
         "web_browser": "edge",
         "flow_ids": [flow],
         "resolve_suite_context": True,
         "suite_overrides": {flow: suite},
+        "run_changed_flows": True,
+        "report_to_github": False,
     }
 
 
@@ -197,7 +207,7 @@ def test_invalid_input_makes_no_request(sim: AutosanaSimulator, runner: ActionRu
 
 
 def test_missing_target_and_ids_are_all_reported(sim: AutosanaSimulator, runner: ActionRunner) -> None:
-    result = runner.run(base_inputs(sim, bundle_id="", platform="", suite_ids=""))
+    result = runner.run(base_inputs(sim, bundle_id="", platform="", suite_ids="", run_changed_flows="false"))
     assert result.returncode == 2
     assert len(result.commands("error")) == 2
     assert sim.requests == []

@@ -43,6 +43,7 @@ def test_retry_after_is_honoured(sim: AutosanaSimulator) -> None:
     sim.faults = [Fault("status", STATUS, 429, {"Retry-After": "1"})]
     with AutosanaClient(sim.url, "test-key-6f1c2a9b8e") as client:
         batch = client.trigger({"bundle_id": "a", "platform": "ios", "suite_ids": [LOGIN]}).batch_id
+        assert batch is not None
         client.batch_status(batch)
     first, second = sim.calls(STATUS)
     assert second.at - first.at >= 0.95, "the retry came before the server's Retry-After"
@@ -52,6 +53,7 @@ def test_slow_answer_times_out_and_is_retried(sim: AutosanaSimulator) -> None:
     sim.faults = [Fault("slow", STATUS, delay=1.5)]
     with AutosanaClient(sim.url, "test-key-6f1c2a9b8e", read_timeout=0.3) as client:
         batch = client.trigger({"bundle_id": "a", "platform": "ios", "suite_ids": [LOGIN]}).batch_id
+        assert batch is not None
         status = client.batch_status(batch)
     assert status.batch_id == batch
     assert len(sim.calls(STATUS)) == 2

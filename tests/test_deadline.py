@@ -24,7 +24,9 @@ DEADLINE = 0.02 * 60  # timeout-minutes: 0.02
 
 
 def started_batch(sim: AutosanaSimulator, client: AutosanaClient) -> str:
-    return client.trigger({"bundle_id": "a", "platform": "ios", "suite_ids": [LOGIN]}).batch_id
+    batch_id = client.trigger({"bundle_id": "a", "platform": "ios", "suite_ids": [LOGIN]}).batch_id
+    assert batch_id is not None
+    return batch_id
 
 
 def test_a_slowly_failing_server_is_given_up_on_at_the_deadline(sim: AutosanaSimulator, runner: ActionRunner) -> None:

@@ -28,6 +28,8 @@ EXPECTED = {
     (Result.PASSED, False): (0, "success", "info"),
     (Result.TRIGGERED, True): (0, "neutral", "info"),
     (Result.TRIGGERED, False): (0, "neutral", "info"),
+    (Result.SKIPPED, True): (0, "success", "info"),
+    (Result.SKIPPED, False): (0, "success", "info"),
     (Result.UPLOADED, True): (0, "neutral", "info"),
     (Result.UPLOADED, False): (0, "neutral", "info"),
     (Result.FAILED, True): (1, "failure", "error"),

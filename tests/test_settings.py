@@ -29,7 +29,7 @@ def test_defaults() -> None:
     s = parse()
     assert s.api_url == "https://backend.autosana.ai"
     assert s.poll_interval == 10 and s.timeout_minutes == 60
-    assert s.fail_on == {"failed", "error", "terminated"}
+    assert s.fail_on == {"failed", "error", "terminated", "skipped"}
     assert s.wait and s.pr_variables and s.resolve_suite_context and s.check_run and s.job_summary
     assert s.comment_mode == "always" and s.check_name == "Autosana"
 
@@ -99,7 +99,21 @@ def test_decimals_allowed() -> None:
         ({"app_build_id": "build-7"}, "app-build-id", "'build-7' is not a UUID"),
         ({"suite_ids": "not-a-uuid"}, "suite-ids", "'not-a-uuid' is not a UUID"),
         ({"suite_ids": f"{SUITE},oops"}, "suite-ids", "'oops' is not a UUID"),
-        ({"suite_ids": " "}, "suite-ids", "nothing to run"),
+        ({"suite_ids": " ", "run_changed_flows": "false"}, "suite-ids", "nothing to run"),
+        ({"run_changed_flows": "maybe"}, "run-changed-flows", "'maybe' is not true or false"),
+        ({"flow_keys": "auth/login"}, "flow-keys", "cannot be combined with flow-ids, suite-ids, or labels"),
+        ({"repo_full_name": "just-a-name"}, "repo-full-name", "'just-a-name' is not owner/name"),
+        ({"physical_device": "sometimes"}, "physical-device", "not true or false"),
+        ({"devices": '[{"physical": false}]'}, "devices", "exactly two objects"),
+        ({"devices": "[{bad json]"}, "devices", "not valid JSON"),
+        ({"devices": '[{"physical": "yes", "modell": "x"}, {"physical": false}]'}, "devices", "may only have"),
+        ({"devices": '[{"physical": false, "model": "  "}, {"physical": false}]'}, "devices", "non-empty string"),
+        (
+            {"devices": '[{"physical": false}, {"physical": false}]', "device_model": "Pixel 10 Pro"},
+            "devices",
+            "cannot be combined",
+        ),
+        ({"report_to_github": "sometimes"}, "report-to-github", "not one of the allowed values"),
         ({"flow_ids": "123"}, "flow-ids", "'123' is not a UUID"),
         ({"resolve_suite_context": "maybe"}, "resolve-suite-context", "not true or false"),
         ({"suite_overrides": "{nope"}, "suite-overrides", "not valid JSON"),
@@ -166,14 +180,16 @@ def problems_of(raw: dict[str, str]) -> dict[str, str]:
 
 def test_cross_field_problems_come_with_field_problems() -> None:
     # The review's case: a bad poll-interval, ios with no app, no key and nothing to run.
-    found = problems_of({"poll-interval": "soon", "platform": "ios"})
+    found = problems_of({"poll-interval": "soon", "platform": "ios", "run-changed-flows": "false"})
     assert set(found) == {"api-key", "poll-interval", "app-id", "suite-ids"}
     assert "neither app-id (web) nor bundle-id (mobile) is set" in found["app-id"]
     assert "nothing to run" in found["suite-ids"]
 
 
 def test_cross_field_problems_with_a_bad_field_elsewhere() -> None:
-    found = problems(wait="perhaps", platform="", suite_ids="", suite_overrides=f'{{"{FLOW}": "{SUITE}"}}')
+    found = problems(
+        wait="perhaps", platform="", suite_ids="", run_changed_flows="false", suite_overrides=f'{{"{FLOW}": "{SUITE}"}}'
+    )
     assert set(found) == {"wait", "platform", "suite-ids", "suite-overrides"}
 
 
@@ -210,3 +226,29 @@ def test_action_yml_defaults_are_the_settings_defaults() -> None:
         if getattr(from_yml, fields[alias]) != getattr(from_code, fields[alias])
     }
     assert differing == {}
+
+
+def test_changed_flows_need_no_selector_and_keys_keep_inner_spaces() -> None:
+    s = parse(suite_ids="", flow_keys=" auth/login , checkout flow\nsmoke/x ", suite_keys="")
+    assert s.run_changed_flows and s.suite_ids == []
+    assert s.flow_keys == ["auth/login", "checkout flow", "smoke/x"]
+    assert parse(suite_ids="").run_changed_flows
+
+
+def test_devices_on_web_are_not_validated() -> None:
+    s = parse(bundle_id="", platform="", app_id="shop", devices="[{bad json]", physical_device="true")
+    assert s.is_web and s.has_device_inputs
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, False),
+        ({"comment_mode": "off"}, True),
+        ({"wait": "false"}, True),
+        ({"report_to_github": "true"}, True),
+        ({"report_to_github": "FALSE", "wait": "false"}, False),
+    ],
+)
+def test_report_to_github_auto_means_only_when_we_do_not_post(changes: dict[str, str], expected: bool) -> None:
+    assert parse(**changes).sends_report_to_github is expected

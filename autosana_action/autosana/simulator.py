@@ -2,6 +2,13 @@
 over time, batches report groups, runs and summaries, and the server fails the way real ones do
 (401, 404, 422 with ``detail``, 429 with Retry-After, 5xx, resets, slow or malformed answers).
 
+It also speaks what Autosana's own action (autosana-ci) sends and reads beyond that document:
+changed flows of a commit (``run_changed_flows``, ``ref``) and the no-op answer when there are
+none (``skipped`` with a ``reason``), code-managed ``flow_keys``/``suite_keys``, ``device`` and
+``devices``, partial dispatch (``errors``), ``batch_url``, and counters that leave skipped runs
+out and fold passing retries in. Group statuses can be planned (a setup failure: skipped runs in
+an ``error`` group; a teardown failure: passed runs in an ``error`` group; ``terminated``).
+
 It serves the tests and the ``demo`` command; nothing here is imported by a normal action run.
 """
 
@@ -25,6 +32,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 from .storage_sim import StorageSimulator
 
 FINAL = ("passed", "failed", "error", "terminated", "skipped")
+SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+DEVICE_KEYS = frozenset({"physical", "model", "os_version"})
 BROWSERS = {"chrome", "chromium", "firefox", "edge", "google chrome", "msedge", "microsoft edge"}
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -48,6 +57,7 @@ class FlowPlan:
 class GroupPlan:
     name: str
     flows: list[FlowPlan]
+    status: str | None = None  # the group's own final status; None: derived from its runs
 
 
 @dataclass
@@ -73,6 +83,7 @@ class _Group:
     id: str
     name: str
     runs: list[_Run]
+    status: str | None = None
 
 
 @dataclass
@@ -150,13 +161,31 @@ DEMO_SUITES: dict[str, GroupPlan] = {
                 1.0,
                 "Swiped through the four onboarding cards and reached the sign-up screen.",
             ),
+            # A first attempt Autosana skipped and retried; the passing retry is what counts.
+            FlowPlan("Push notification prompt", "skipped", 0.5, "Skipped: the device was not ready; retrying."),
             FlowPlan(
                 "Push notification prompt",
-                "skipped",
-                0.5,
-                "Skipped: the permission prompt is not shown on this platform.",
+                "passed",
+                2.0,
+                "The permission prompt appeared on the retry and notifications were allowed.",
             ),
         ],
+    ),
+}
+# The demo pull request's commit, and the code-managed flows it adds or edits.
+DEMO_COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"
+DEMO_CHANGED_FLOWS: dict[str, FlowPlan] = {
+    "auth/sign-in-with-apple": FlowPlan(
+        "Sign in with Apple (new in this PR)",
+        "passed",
+        2.5,
+        "Tapped 'Sign in with Apple', approved the sheet and landed on the dashboard.",
+    ),
+    "checkout/gift-card": FlowPlan(
+        "Pay with a gift card (edited in this PR)",
+        "passed",
+        3.0,
+        "Redeemed the gift card; the balance covered the order and the confirmation appeared.",
     ),
 }
 _GENERATED_NAMES = [
@@ -229,6 +258,10 @@ class AutosanaSimulator:
         self.build_id_key: str | None = "build_id"
         self.registered: list[dict[str, Any]] = []
         self._issued: set[str] = set()
+        # Code-managed flows changed by the pull request of a commit: ref -> {flow key: plan}.
+        self.changed_flows: dict[str, dict[str, FlowPlan]] = {}
+        # Selectors Autosana accepts but cannot submit (partial dispatch): id or key -> error.
+        self.rejected: dict[str, str] = {}
         self.lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
@@ -297,20 +330,60 @@ class AutosanaSimulator:
         for flow in body.get("flow_ids") or []:
             if flow in self.ambiguous_flows and body.get("resolve_suite_context", True) and flow not in overrides:
                 return 400, {"detail": f"Flow {flow} belongs to multiple suites; pass suite_overrides"}
-        keys = [*ids, *(f"label:{label}" for label in (body.get("labels") or []))]
+        flow_keys = list(body.get("flow_keys") or [])
+        keys = [
+            *ids,
+            *(f"label:{label}" for label in (body.get("labels") or [])),
+            *flow_keys,
+            *(f"suite:{key}" for key in (body.get("suite_keys") or [])),
+        ]
+        errors: list[Any] = []
         groups = []
         for key in keys:
+            if key in self.rejected:
+                # Both shapes the API uses: an object for a flow, a plain string otherwise.
+                flow = key in (body.get("flow_ids") or []) or key in flow_keys
+                errors.append({"flow_id": key, "error": self.rejected[key]} if flow else f"{key}: {self.rejected[key]}")
+                continue
             plan = self.plans.get(key) or generated_plan(key, self.default_duration)
-            groups.append(_Group(str(uuid.uuid4()), plan.name, [_Run(str(uuid.uuid4()), f) for f in plan.flows]))
+            groups.append(
+                _Group(str(uuid.uuid4()), plan.name, [_Run(str(uuid.uuid4()), f) for f in plan.flows], plan.status)
+            )
+        if body.get("run_changed_flows"):
+            changed = {k: f for k, f in self.changed_flows.get(body.get("ref") or "", {}).items() if k not in flow_keys}
+            if changed:
+                runs = [_Run(str(uuid.uuid4()), flow) for flow in changed.values()]
+                groups.append(_Group(str(uuid.uuid4()), "Changed flows", runs))
+            elif not keys:
+                return 200, {
+                    "status": "skipped",
+                    "skipped": True,
+                    "reason": self._no_change_reason(body),
+                    "batch_id": None,
+                    "flow_run_count": 0,
+                }
+        if not groups:
+            return 200, {"status": "error", "batch_id": None, "flow_run_count": 0, "errors": errors}
         batch = Batch(str(uuid.uuid4()), time.time(), body, groups, dict(self.summary_override))
         with self.lock:
             self.batches[batch.id] = batch
-        return 200, {
+        answer: dict[str, Any] = {
             "status": "success",
             "batch_id": batch.id,
+            "batch_url": f"{self.public_url}/runs/batches/{batch.id}",
             "flow_group_run_ids": [g.id for g in groups],
-            "flow_run_count": sum(len(g.runs) for g in groups),
+            # A retry is started later, so what is announced is one run per flow.
+            "flow_run_count": sum(len({r.plan.name for r in g.runs}) for g in groups),
         }
+        if errors:
+            answer["errors"] = errors
+        return 200, answer
+
+    def _no_change_reason(self, body: dict[str, Any]) -> str:
+        ref = body.get("ref")
+        if ref in self.changed_flows:
+            return f"No code-managed flows changed in pull request #{body.get('pr_number') or '?'}."
+        return f"No pull request with changed flows is associated with commit {str(ref or 'unknown')[:12]}."
 
     def start_upload(self, body: Any) -> tuple[int, Any]:
         problem = _require(body, ("bundle_id", "platform", "filename"))
@@ -367,12 +440,19 @@ class AutosanaSimulator:
         if batch is None:
             return 404, {"detail": "Batch not found"}
         counts = dict.fromkeys(FINAL, 0)
-        groups_out, all_final, failed_groups = [], True, 0
+        groups_out, all_final, failed_groups, retried = [], True, 0, 0
         for group in batch.groups:
             runs_out = []
             statuses = []
+            listed: list[_Run] = []
+            attempt_ended: dict[str, bool] = {}
             for run in group.runs:
                 status = self.run_status(batch, run)
+                if attempt_ended.get(run.plan.name) is False:
+                    all_final = False
+                    continue  # a retry appears once the attempt before it has ended
+                attempt_ended[run.plan.name] = status in FINAL
+                listed.append(run)
                 statuses.append(status)
                 if status in counts:
                     counts[status] += 1
@@ -387,13 +467,19 @@ class AutosanaSimulator:
                 if final and run.plan.summary is not None:
                     entry["summary"] = _fill(run.plan.summary, batch)
                 runs_out.append(entry)
+            passed_names = {run.plan.name for run, st in zip(listed, statuses, strict=True) if st == "passed"}
+            retried += sum(
+                st == "skipped" and run.plan.name in passed_names for run, st in zip(listed, statuses, strict=True)
+            )
             if any(s in ("queued", "running") for s in statuses):
                 group_status = "running"
+            elif group.status is not None:
+                group_status = group.status
             elif all(s in ("passed", "skipped") for s in statuses):
                 group_status = "passed"
             else:
                 group_status = "failed"
-            failed_groups += group_status == "failed"
+            failed_groups += group_status not in ("passed", "running")
             groups_out.append(
                 {
                     "name": group.name,
@@ -408,12 +494,14 @@ class AutosanaSimulator:
                     "runs": runs_out,
                 }
             )
-        total = sum(len(g.runs) for g in batch.groups)
+        # Like the API: skipped runs stay out of the total, and a skipped attempt that a passing
+        # retry of the same flow replaced is not counted at all.
+        counts["skipped"] -= retried
         summary = {
             "total_groups": len(batch.groups),
             "passed_groups": sum(g["status"] == "passed" for g in groups_out),
             "failed_groups": failed_groups,
-            "total_flows": total,
+            "total_flows": sum(counts[s] for s in FINAL if s != "skipped"),
             **{f"{s}_flows": counts[s] for s in FINAL},
         }
         summary.update(batch.summary_override)
@@ -431,7 +519,7 @@ class AutosanaSimulator:
                 "platform": platform,
                 "url": "https://storage.example.com/builds/app.apk",
             },
-            "git": {"commit_sha": git_vars.get("COMMIT_SHA"), "branch": git_vars.get("BRANCH")},
+            "git": {"commit_sha": request.get("ref") or git_vars.get("COMMIT_SHA"), "branch": git_vars.get("BRANCH")},
             "summary": summary,
             "run_groups": groups_out,
         }
@@ -585,14 +673,39 @@ def _validate_trigger(body: Any) -> Any:
                 for i, v in enumerate(value or [])
                 if not UUID_RE.match(v)
             )
+    for key in ("flow_keys", "suite_keys"):
+        value = body.get(key)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)):
+            errors.append({"loc": ["body", key], "msg": "Input should be a valid list of strings", "type": "list_type"})
+    for key in ("run_changed_flows", "report_to_github"):
+        if key in body and not isinstance(body[key], bool):
+            errors.append({"loc": ["body", key], "msg": "Input should be a valid boolean", "type": "bool_type"})
+    if "ref" in body and not (isinstance(body["ref"], str) and SHA_RE.match(body["ref"])):
+        errors.append({"loc": ["body", "ref"], "msg": "ref must be a full commit SHA", "type": "value_error"})
+    pr_number = body.get("pr_number")
+    if pr_number is not None and (not isinstance(pr_number, int) or isinstance(pr_number, bool) or pr_number < 1):
+        errors.append({"loc": ["body", "pr_number"], "msg": "Input should be a positive integer", "type": "int_type"})
+    ci = body.get("ci")
+    if ci is not None and (not isinstance(ci, dict) or not isinstance(ci.get("publish_check", False), bool)):
+        errors.append({"loc": ["body", "ci"], "msg": "Input should be a valid dictionary", "type": "dict_type"})
+    errors += _device_errors(body)
     if errors:
         return errors
     if not body.get("bundle_id") and not body.get("app_id"):
         return "Either bundle_id or app_id is required"
     if body.get("bundle_id") and body.get("platform") not in ("ios", "android"):
         return "platform must be 'ios' or 'android' when bundle_id is provided"
-    if not (body.get("suite_ids") or body.get("flow_ids") or body.get("labels")):
+    keyed = body.get("flow_keys") or body.get("suite_keys")
+    if keyed and (body.get("suite_ids") or body.get("flow_ids") or body.get("labels")):
+        return "flow_keys and suite_keys cannot be combined with flow_ids, suite_ids or labels"
+    if not (
+        keyed or body.get("suite_ids") or body.get("flow_ids") or body.get("labels") or body.get("run_changed_flows")
+    ):
         return "At least one of suite_ids or flow_ids is required"
+    if body.get("device") is not None and body.get("devices") is not None:
+        return "Pass device or devices, not both"
+    if body.get("app_id") and (body.get("device") is not None or body.get("devices") is not None):
+        return "Device selection is for mobile apps"
     browser = body.get("web_browser")
     if browser is not None and str(browser).lower() not in BROWSERS:
         return f"Unsupported web_browser: {browser}"
@@ -600,6 +713,23 @@ def _validate_trigger(body: Any) -> Any:
     if variables is not None and not isinstance(variables, str | dict):
         return [{"loc": ["body", "variables"], "msg": "Input should be a string or an object", "type": "union"}]
     return None
+
+
+def _device_errors(body: dict[str, Any]) -> list[dict[str, Any]]:
+    def bad(device: Any) -> bool:
+        if not isinstance(device, dict) or set(device) - DEVICE_KEYS or not isinstance(device.get("physical"), bool):
+            return True
+        return any(
+            k in device and not (isinstance(device[k], str) and device[k].strip()) for k in ("model", "os_version")
+        )
+
+    errors = []
+    if "device" in body and bad(body["device"]):
+        errors.append({"loc": ["body", "device"], "msg": "Input should be a valid device", "type": "model_type"})
+    devices = body.get("devices")
+    if "devices" in body and (not isinstance(devices, list) or len(devices) != 2 or any(bad(d) for d in devices)):
+        errors.append({"loc": ["body", "devices"], "msg": "Input should be two valid devices", "type": "list_type"})
+    return errors
 
 
 def _handler_for(sim: AutosanaSimulator) -> type[BaseHTTPRequestHandler]:

@@ -8,17 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..settings import InputProblem, InvalidInputs
+from ..settings import platform_family as family
 
 GLOB_CHARS = frozenset("*?[")
 MAX_LISTED = 10
-
-
-def family(platform: str) -> str:
-    """android-arm64 is an Android build, ios-simulator an iOS one."""
-    for name in ("android", "ios"):
-        if platform.startswith(name):
-            return name
-    return platform
 
 
 ACCEPTED = {

@@ -356,7 +356,11 @@ class GitHubPublisher:
                     "might duplicate it. The next run updates it."
                 )
             return
-        if existing is None and self.settings.comment_mode == "failures" and report.result is Result.PASSED:
+        if (
+            existing is None
+            and self.settings.comment_mode == "failures"
+            and report.result in (Result.PASSED, Result.SKIPPED)
+        ):
             return
         marker = comment_marker(self.settings.check_name)
         if report.status is not None:
@@ -388,7 +392,7 @@ def _title(report: Report) -> str:
 def _details_url(report: Report) -> str | None:
     """Straight to the first group that needs attention, else the first group."""
     groups = report.groups()
-    return md.safe_url(groups[0].url) if groups else None
+    return md.safe_url(groups[0].url) if groups else md.safe_url(report.batch_url)
 
 
 def _footer(report: Report, context: EventContext) -> str:

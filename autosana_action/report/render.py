@@ -41,6 +41,7 @@ RESULT_ICONS = {
     Result.TRIGGERED: "🚀",
     Result.ERROR: "💥",
     Result.UPLOADED: "📦",
+    Result.SKIPPED: "⏭️",
 }
 JOB_SUMMARY_LIMIT = 1024 * 1024
 
@@ -60,6 +61,7 @@ class Report:
     headline: str
     check_name: str = "Autosana"
     batch_id: str | None = None
+    batch_url: str | None = None
     status: BatchStatus | None = None
     counts: Counts | None = None
     app: str | None = None
@@ -94,7 +96,7 @@ class Report:
         """Run groups with problems first; stable otherwise."""
         if self.status is None:
             return []
-        return sorted(self.status.run_groups, key=lambda g: not any(is_problem(r) for r in g.runs))
+        return sorted(self.status.run_groups, key=lambda g: not needs_a_look(g))
 
     def ordered_runs(self) -> Iterable[tuple[RunGroup, Run]]:
         pairs = [(g, r) for g in self.groups() for r in g.runs]
@@ -126,6 +128,8 @@ def context_lines(report: Report) -> list[str]:
         facts.append(f"**Branch** {md.text(report.branch, 120)}")
     if report.batch_id:
         facts.append(f"**Batch** {md.code(report.batch_id)}")
+    if md.safe_url(report.batch_url):
+        facts.append(md.link("results on Autosana", report.batch_url))
     if report.workflow_run_url:
         facts.append(md.link("workflow run", report.workflow_run_url))
     return [" · ".join(facts)] if facts else []
@@ -274,6 +278,12 @@ def group_overhead(group: RunGroup) -> int:
     return len(group_block(group, [], hidden=10**9).encode()) + len(TABLE_HEAD)
 
 
+def needs_a_look(group: RunGroup) -> bool:
+    """A group with a run that did not pass, or that did not pass itself (a setup failure that
+    skipped its runs, a teardown failure after they passed, a cancelled suite)."""
+    return group.status != PASSED or any(is_problem(r) for r in group.runs)
+
+
 def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
     """A group's runs: problems in an open table with their explanations, the rest folded."""
     tally = Counts.of_runs(group.runs).title()
@@ -291,6 +301,9 @@ def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
             out += explained + "\n"
         if fine:
             out += f"<details><summary>{len(fine)} passed or skipped</summary>\n\n{fine_table}</details>\n\n"
+    elif needs_a_look(group):
+        title = md.link(md.text(group.name or "Run group", 200), group.url)
+        out = f"### {status_icon(group.status)} {title} · {tally} · group {md.text(group.status, 40)}\n\n{fine_table}"
     else:
         name = md.html_text(group.name or "Run group", 200)
         out = f"<details><summary>{status_icon(group.status)} {name} · {tally}</summary>\n\n"
