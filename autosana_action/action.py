@@ -13,11 +13,12 @@ from .autosana.poller import Outcome, PollResult, poll
 from .cancellation import Cancellation
 from .github.context import EventContext, load_event, with_overrides
 from .github.publisher import GitHubPublisher
+from .merge.flow import merge_results
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
 from .report.render import Report, render_job_summary
-from .report.results_file import RESULTS_FILE, write_results
+from .report.results_file import RESULTS_FILE, describe_job, write_results
 from .settings import DEFAULT_API_URL, InvalidInputs, Settings, inputs_from_env, looks_secret, parse_settings
 from .verdict import Counts, Result, judge
 from .workflow import Workflow, plain
@@ -86,6 +87,9 @@ class ActionRun:
                 self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
             return EXIT_USAGE
         context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
+        if settings.is_merge:
+            merged = merge_results(settings, context, self.wf, self.env)
+            return EXIT_USAGE if merged.refused else exit_code(merged.result, settings)
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
@@ -254,7 +258,9 @@ class ActionRun:
         workspace = Path(self.env.get("GITHUB_WORKSPACE") or ".")
         written: dict[str, str] = {}
         try:
-            write_results(report, workspace / RESULTS_FILE)
+            context = self.publisher.context
+            target, job = describe_job(settings, self.env, context.head_sha, context.workflow_run_url)
+            write_results(report, workspace / RESULTS_FILE, target, job)
             written["results-json"] = RESULTS_FILE
             if settings.junit_path:
                 write_junit(report, workspace / settings.junit_path)

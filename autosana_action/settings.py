@@ -65,6 +65,10 @@ FIXES: dict[str, str] = {
     "junit-path": "Use a relative file path inside the workspace, e.g. autosana-junit.xml.",
     "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
     "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
+    "target-name": "Use a short name for this job's section in a merged report, e.g. `${{ matrix.name }}`.",
+    "results": "Use a glob relative to the workspace, e.g. `autosana-results/*/autosana-results.json`.",
+    "expected-targets": "List the target-name of every matrix job, separated by commas or newlines, or their number.",
+    "allow-other-commits": "Use true or false.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables"})
 INPUT_NAMES = tuple(FIXES)
@@ -183,7 +187,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    api_key: SecretStr = Field(alias="api-key", min_length=1)
+    # Not needed to merge results; _cross_check asks for it everywhere else.
+    api_key: SecretStr = Field(SecretStr(""), alias="api-key", min_length=1)
     api_url: str = Field(DEFAULT_API_URL, alias="api-url")
     bundle_id: str | None = Field(None, alias="bundle-id")
     platform: Annotated[Literal["ios", "android", "web"] | None, BeforeValidator(_lower)] = None
@@ -217,6 +222,12 @@ class Settings(BaseModel):
     junit_path: str | None = Field(None, alias="junit-path")
     pr_number: int | None = Field(None, alias="pr-number", gt=0)
     commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")
+    target_name: str | None = Field(None, alias="target-name", max_length=100)
+    results: str | None = None
+    expected_targets: Annotated[list[str], BeforeValidator(_split_labels)] = Field(
+        default_factory=list, alias="expected-targets"
+    )
+    allow_other_commits: Bool = Field(False, alias="allow-other-commits")
 
     @field_validator("api_url")
     @classmethod
@@ -226,12 +237,17 @@ class Settings(BaseModel):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/")
 
-    @field_validator("junit_path")
+    @field_validator("junit_path", "results")
     @classmethod
     def _inside_workspace(cls, value: str | None) -> str | None:
         if value is not None and (PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts):
             raise ValueError(f"{value!r} is not a relative path inside the workspace")
         return value
+
+    @property
+    def is_merge(self) -> bool:
+        """results is set: gather the matrix jobs' results files instead of starting flows."""
+        return self.results is not None
 
     @property
     def is_web(self) -> bool:
@@ -275,7 +291,10 @@ def parse_settings(raw: Mapping[str, str]) -> Settings:
     try:
         settings = Settings.model_validate(given)
     except ValidationError as exc:
-        raise InvalidInputs([_problem(err, given) for err in exc.errors()]) from None
+        problems = [_problem(err, given) for err in exc.errors()]
+        if "api-key" not in given and "results" not in given:
+            problems.insert(0, InputProblem("api-key", "is required but empty"))
+        raise InvalidInputs(problems) from None
     problems = _cross_check(settings)
     if problems:
         raise InvalidInputs(problems)
@@ -309,7 +328,14 @@ def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:
 
 
 def _cross_check(s: Settings) -> list[InputProblem]:
+    if s.is_merge:
+        return _merge_problems(s)
     problems: list[InputProblem] = []
+    if not s.api_key.get_secret_value():
+        problems.append(InputProblem("api-key", "is required but empty"))
+    for name, value in (("expected-targets", s.expected_targets), ("allow-other-commits", s.allow_other_commits)):
+        if value:
+            problems.append(InputProblem(name, "only applies with results (merging the results of matrix jobs)"))
     if s.bundle_id and s.app_id:
         problems.append(InputProblem("bundle-id", "bundle-id and app-id are both set"))
     elif not s.bundle_id and not s.app_id:
@@ -328,4 +354,22 @@ def _cross_check(s: Settings) -> list[InputProblem]:
         problems.append(
             InputProblem("suite-overrides", f"flow {unknown[0]} is not in flow-ids, so its override does nothing")
         )
+    return problems
+
+
+MERGE_IGNORES = ("bundle-id", "app-id", "app-build-id", "suite-ids", "flow-ids", "labels", "target-name")
+
+
+def _merge_problems(s: Settings) -> list[InputProblem]:
+    """With results set, the action starts nothing: inputs that choose what to run are a mistake."""
+    given = [name for name in MERGE_IGNORES if getattr(s, name.replace("-", "_"))]
+    problems = [
+        InputProblem(name, "is set together with results, but merging results starts no flows; remove it")
+        for name in given
+    ]
+    counts = [t for t in s.expected_targets if t.isdigit()]
+    if counts and (len(s.expected_targets) > 1 or int(counts[0]) == 0):
+        problems.append(InputProblem("expected-targets", "mixes a number with names, or is 0"))
+    if len(set(s.expected_targets)) != len(s.expected_targets):
+        problems.append(InputProblem("expected-targets", "names a target twice"))
     return problems

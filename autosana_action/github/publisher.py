@@ -126,6 +126,9 @@ class GitHubPublisher:
             self.wf.warning(f"Could not {what}: {type(exc).__name__}: {exc}")
             return None
 
+    def _render(self, report: Report, layout: Layout) -> str:
+        return render(report, layout)
+
     # -- which PR ----------------------------------------------------------------------------
     def resolve_pr(self) -> None:
         """A push has no PR in its payload: look for an open PR whose head is this commit."""
@@ -182,7 +185,7 @@ class GitHubPublisher:
             "completed_at": datetime.now(UTC),
             "output": {
                 "title": _title(report),
-                "summary": render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400)),
+                "summary": self._render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400)),
             },
         }
         details = _details_url(report) or self.context.workflow_run_url
@@ -233,7 +236,7 @@ class GitHubPublisher:
         if report.status is not None:
             marker += State.of(report.status, report.commit).encode()
         layout = Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=_footer(report, self.context))
-        body = render(report, layout)
+        body = self._render(report, layout)
         issue = self._repo.get_issue(self.target.pr_number)
 
         def write() -> str:
