@@ -24,8 +24,9 @@ RESULT_ORDER = (
 def sections_of(
     files: list[tuple[str, ResultsFile]], expected: list[str], previous: MergedState | None
 ) -> tuple[list[Section], list[str]]:
-    """A section per file, in the order of expected-targets (then by name), and a missing section
-    for each expected target without a file. Also returns the names nobody expected."""
+    """A section per file and a missing section for each expected target without a file: those
+    that did not pass first, otherwise in the order of expected-targets, then by name. Also returns
+    the names nobody expected."""
     sections: dict[str, Section] = {}
     for source, results in files:
         target = results.target
@@ -48,6 +49,8 @@ def sections_of(
     ordered += [sections[name] for name in sorted(sections)]
     if count is not None:
         ordered += [Section(name=f"target {i + 1} of {count}", report=None) for i in range(len(ordered), count)]
+    # Like run groups in a single report: the targets that need a look come first.
+    ordered.sort(key=lambda section: section.result in (Result.PASSED, Result.TRIGGERED))
     return ordered, unexpected
 
 
