@@ -222,7 +222,7 @@ def write_target(workspace: Path, index: int, runs: int) -> None:
         app=f"app {index}",
         commit="ab" * 20,
     )
-    name = f"shard-{index:02d}"
+    name = f"shard-{index:03d}"
     path = workspace / "autosana-results" / f"autosana-{name}" / RESULTS_FILE
     write_results(report, path, TargetFacts(name=name, platform="android"), JobFacts(name="autosana"))
 
@@ -254,3 +254,22 @@ def test_hostile_target_names_stay_text(wf: Workflow, github: FakeGitHub, pr_eve
     text = comment["body"][comment["body"].index("## ") :]
     for forbidden in ("<script", "@octocat", "```", "| ```"):
         assert forbidden not in text
+
+
+def test_hundreds_of_targets_are_named_when_their_sections_cannot_fit(
+    wf: Workflow, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    for index in range(300):
+        write_target(wf.merge_dir, index, 2)
+    result = wf.merge()
+    (comment,) = our_comments(github, pr_event)
+    assert len(comment["body"]) <= 65536
+    assert "more targets (" in comment["body"] and "are not shown to stay within GitHub's size limit" in comment["body"]
+    assert len(github.check_runs()[0]["output"]["summary"]) <= 65535
+    assert result.outputs["total-flows"] == "600"
+
+
+def test_a_matrix_job_that_posts_too_is_warned_about(wf: Workflow) -> None:
+    wf.job("android", comment_mode="always", check_run="true")
+    result = wf.merge()
+    assert any("post their own comment or check run too" in w and "android" in w for w in result.commands("warning"))

@@ -40,6 +40,7 @@ def sections_of(
             browser=target.browser,
             build=target.build,
             job=results.job.name,
+            attempt=results.job.run_attempt,
             source=source,
         )
     count = int(expected[0]) if len(expected) == 1 and expected[0].isdigit() else None

@@ -37,6 +37,16 @@ def merge_results(settings: Settings, context: EventContext, wf: Workflow, env: 
         sections, unexpected = sections_of(files, settings.expected_targets, previous)
         for name in unexpected:
             wf.warning(f"Results for target {plain(name, 100)} were merged, but it is not in expected-targets.")
+        expected = settings.expected_targets
+        if len(expected) == 1 and expected[0].isdigit() and len(files) > int(expected[0]):
+            wf.warning(f"{len(files)} results files were merged, but expected-targets says {expected[0]}.")
+        posting = [r.target.name for _, r in files if r.job.comment_mode not in (None, "off") or r.job.check_run]
+        if posting:
+            wf.warning(
+                f"The jobs of {plain(', '.join(posting), 300)} post their own comment or check run too; set "
+                "comment-mode: off and check-run: false in the matrix jobs so only the merge job posts.",
+                title="Matrix jobs post too",
+            )
         report = merged_report(sections, previous, check_name=settings.check_name, commit=context.head_sha)
     report.branch = context.branch
     report.workflow_run_url = context.workflow_run_url

@@ -5,6 +5,7 @@ any run that did."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..autosana.models import Run, RunGroup, is_problem
@@ -25,6 +26,8 @@ from .render import (
     run_sort_key,
 )
 
+DEFAULT_ENVIRONMENT = "backend.autosana.ai"
+MAX_NOTES = 20
 MISSING_NOTE = (
     "No results file from this target: its job failed or was cancelled before the action wrote "
     "autosana-results.json, or the file was not uploaded or downloaded. Open the workflow run to see why."
@@ -43,6 +46,7 @@ class Section:
     browser: str | None = None
     build: str | None = None
     job: str | None = None
+    attempt: str | None = None
     source: str | None = None
 
     @property
@@ -65,8 +69,11 @@ class Section:
             facts.append(f"**Build** {md.code(report.build or self.build)}")
         if report.batch_id:
             facts.append(f"**Batch** {md.code(report.batch_id)}")
+        if self.environment and self.environment != DEFAULT_ENVIRONMENT:
+            facts.append(f"**Autosana** {md.text(self.environment, 100)}")
         if self.job:
-            facts.append(f"**Job** {md.text(self.job, 100)}")
+            again = f" (attempt {md.text(self.attempt, 10)})" if self.attempt not in (None, "", "1") else ""
+            facts.append(f"**Job** {md.text(self.job, 100)}{again}")
         if facts:
             line += " · ".join(facts) + "\n\n"
         for note in report.notes[:5]:
@@ -106,16 +113,21 @@ def render_merged(report: Report, layout: Layout) -> str:
     if fixed:
         more = f" and {len(fixed) - 20} more" if len(fixed) > 20 else ""
         head += [f"**Fixed since the last report:** {', '.join(fixed[:20])}{more}", ""]
-    for note in report.notes:
+    for note in report.notes[:MAX_NOTES]:
         head += [f"> {md.text(note, 1000)}", ""]
+    if len(report.notes) > MAX_NOTES:
+        head += [f"> … and {len(report.notes) - MAX_NOTES} more; see the job's log.", ""]
     marker = layout.marker + (report.state.encode() if layout.marker and report.state else "")
     text = marker + "\n".join(head) + "\n"
-    titles = [section.title() for section in report.sections]
     reserve = 400  # the line that says what was left out
-    fixed_cost = len(text.encode()) + sum(len(t.encode()) for t in titles) + len(layout.footer.encode())
-    chosen, left_out, left_out_problems = _select(report.sections, layout.limit - fixed_cost - reserve, layout)
+    room = layout.limit - len(text.encode()) - len(layout.footer.encode()) - reserve
+    # Headings may take half the room at most: the failing runs need the rest.
+    titles, unlisted = _titles(report.sections, room // 2 - TITLE_RESERVE)
+    chosen, left_out, left_out_problems = _select(
+        report.sections[: len(titles)], room - sum(len(t.encode()) for t in titles) - len(unlisted.encode()), layout
+    )
     parts = [text]
-    for si, section in enumerate(report.sections):
+    for si, section in enumerate(report.sections[: len(titles)]):
         parts.append(titles[si])
         if section.report is None:
             continue
@@ -124,6 +136,7 @@ def render_merged(report: Report, layout: Layout) -> str:
             shown = chosen.get((si, gi))
             if shown:
                 parts.append(_demoted(group_block(group, shown, hidden=len(group.runs) - len(shown))))
+    parts.append(unlisted)
     if left_out:
         parts.append(
             f"**{left_out} runs are not listed here ({left_out_problems} of them did not pass) to stay within "
@@ -131,6 +144,30 @@ def render_merged(report: Report, layout: Layout) -> str:
         )
     parts.append(layout.footer)
     return "".join(parts)
+
+
+TITLE_RESERVE = 1000  # room for the line naming the targets cut
+
+
+def _titles(sections: list[Section], room: int) -> tuple[list[str], str]:
+    """Each target's heading while they fit (the ones that did not pass come first); the rest are
+    named in one line."""
+    titles: list[str] = []
+    used = 0
+    for section in sections:
+        title = section.title()
+        if used + len(title.encode()) > room:
+            break
+        titles.append(title)
+        used += len(title.encode())
+    rest = sections[len(titles) :]
+    if not rest:
+        return titles, ""
+    tally = Counter(section.result.value for section in rest)
+    results = ", ".join(f"{n} {result}" for result, n in tally.items())
+    names = md.text(", ".join(s.name for s in rest), 600)
+    line = f"**{len(rest)} more targets ({results}) are not shown to stay within GitHub's size limit:** {names}"
+    return titles, line + "\n\n"
 
 
 def _demoted(block: str) -> str:

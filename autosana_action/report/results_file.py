@@ -41,6 +41,9 @@ class JobFacts:
     run_id: str | None = None
     run_attempt: str | None = None
     workflow_run_url: str | None = None
+    # Whether the job posted on its own too; a merge job warns when it would share the comment.
+    comment_mode: str | None = None
+    check_run: bool | None = None
 
 
 def describe_job(
@@ -64,6 +67,8 @@ def describe_job(
         run_id=env.get("GITHUB_RUN_ID") or None,
         run_attempt=env.get("GITHUB_RUN_ATTEMPT") or None,
         workflow_run_url=workflow_run_url,
+        comment_mode=settings.comment_mode,
+        check_run=settings.check_run,
     )
     return target, job
 

@@ -40,6 +40,8 @@ class JobModel(_Model):
     run_id: str | None = None
     run_attempt: str | None = None
     workflow_run_url: str | None = None
+    comment_mode: str | None = None
+    check_run: bool | None = None
 
 
 class _RunDetailRef(_Model):
