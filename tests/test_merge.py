@@ -104,6 +104,7 @@ def test_three_targets_one_failing_make_one_comment_and_one_check(
     (check,) = github.check_runs()
     assert (check["name"], check["status"], check["conclusion"]) == ("Autosana", "completed", "failure")
     assert check["head_sha"] == pr_event["pull_request"]["head"]["sha"]
+    assert check["details_url"].startswith("https://autosana.ai/runs/groups/")  # web's failing group
     assert "### ❌ web" in check["output"]["summary"]
     assert "### ❌ web" in result.summary
     assert any("web › Checkout Suite › Checkout with expired card" in line for line in result.stdout.splitlines())

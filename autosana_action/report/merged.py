@@ -91,6 +91,10 @@ class MergedReport(Report):
     # The results could not be merged (bad files, none at all): an input problem, not a test result.
     refused: bool = False
 
+    def groups(self) -> list[RunGroup]:
+        """Every target's groups, those that need a look first (the check run links the first)."""
+        return [group for section in self.sections if section.report for group in section.report.groups()]
+
 
 def render_merged(report: Report, layout: Layout) -> str:
     """Any report; a merged one gets its sections."""
