@@ -181,17 +181,21 @@ def _demoted(block: str) -> str:
 
 def _select(sections: list[Section], budget: int, layout: Layout) -> tuple[dict[tuple[int, int], list[Item]], int, int]:
     """render.select_rows over every target at once: problems first, wherever they are."""
-    entries: list[tuple[int, int, int, RunGroup, Run, Report]] = []
+    entries: list[tuple[tuple[int, int, int], int, RunGroup, Run, Report]] = []
     for si, section in enumerate(sections):
         if section.report is None:
             continue
         index = {id(g): gi for gi, g in enumerate(section.report.groups())}
+        nth: Counter[int] = Counter()
         for group, run in section.report.ordered_runs():
-            entries.append((run_sort_key(run), si, index[id(group)], group, run, section.report))
-    entries.sort(key=lambda entry: entry[0])  # stable: targets keep their order within a status
+            rank = run_sort_key(run)
+            nth[rank] += 1
+            # Round robin over the targets within a status, so a cut leaves each some of its failures.
+            entries.append(((rank, nth[rank], si), index[id(group)], group, run, section.report))
+    entries.sort(key=lambda entry: entry[0])
     chosen: dict[tuple[int, int], list[Item]] = {}
     used = left_out = left_out_problems = 0
-    for _, si, gi, group, run, report in entries:
+    for (_, _, si), gi, group, run, report in entries:
         if budget - used < MIN_ROW_BYTES:
             left_out += 1
             left_out_problems += is_problem(run)
