@@ -150,6 +150,9 @@ def render_merged(report: Report, layout: Layout) -> str:
     return "".join(parts)
 
 
+# Rendering a row to learn it does not fit costs as much as rendering it: after this many misses
+# in a row the report is as good as full, and the rest are only counted.
+GIVE_UP_AFTER = 100
 TITLE_RESERVE = 1000  # room for the line naming the targets cut
 
 
@@ -194,18 +197,23 @@ def _select(sections: list[Section], budget: int, layout: Layout) -> tuple[dict[
             entries.append(((rank, nth[rank], si), index[id(group)], group, run, section.report))
     entries.sort(key=lambda entry: entry[0])
     chosen: dict[tuple[int, int], list[Item]] = {}
-    used = left_out = left_out_problems = 0
+    overheads: dict[tuple[int, int], int] = {}
+    used = left_out = left_out_problems = misses = 0
     for (_, _, si), gi, group, run, report in entries:
-        if budget - used < MIN_ROW_BYTES:
+        if budget - used < MIN_ROW_BYTES or misses >= GIVE_UP_AFTER:  # full: only count what is left
             left_out += 1
             left_out_problems += is_problem(run)
             continue
         item = report.item(group, run, layout.summary_chars)
-        cost = item.size + (0 if (si, gi) in chosen else group_overhead(group) + 1)
+        if (si, gi) not in chosen and (si, gi) not in overheads:
+            overheads[si, gi] = group_overhead(group) + 1
+        cost = item.size + (0 if (si, gi) in chosen else overheads[si, gi])
         if used + cost > budget:
             left_out += 1
             left_out_problems += is_problem(run)
+            misses += 1
             continue
+        misses = 0
         used += cost
         chosen.setdefault((si, gi), []).append(item)
     return chosen, left_out, left_out_problems
