@@ -46,4 +46,5 @@ bench: $(STAMP) $(NPM_STAMP)
 	@echo "Machine: $$(nproc) cores, $$(free -g | awk '/Mem:/ {print $$2}') GiB, $$(uname -m), Python $$($(PY) -c 'import platform; print(platform.python_version())')"
 	cd bench && ../$(PY) action_timing.py
 	$(PY) bench/report_render.py
+	$(PY) bench/merge_render.py
 	bash bench/container.sh
