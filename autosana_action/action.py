@@ -80,6 +80,8 @@ class ActionRun:
         for name in ("api-key", "github-token"):
             if raw.get(name):
                 self.wf.mask(raw[name])
+        if not raw.get("results", "").strip():
+            self._forget_old_results()
         try:
             settings = parse_settings(raw)
         except InvalidInputs as exc:
@@ -98,6 +100,14 @@ class ActionRun:
                 self.wf.mask(value)
         self._warn_about(settings)
         return self._run(settings, context, variables)
+
+    def _forget_old_results(self) -> None:
+        """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in
+        for this one when this one stops before writing its own: a merge job then sees it missing."""
+        try:
+            (Path(self.env.get("GITHUB_WORKSPACE") or ".") / RESULTS_FILE).unlink(missing_ok=True)
+        except OSError as exc:
+            self.wf.warning(f"Could not remove the old {RESULTS_FILE}: {exc}")
 
     def _warn_about(self, settings: Settings) -> None:
         if settings.web_browser and not settings.is_web:

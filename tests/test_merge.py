@@ -276,3 +276,20 @@ def test_a_matrix_job_that_posts_too_is_warned_about(wf: Workflow) -> None:
     wf.job("android", comment_mode="always", check_run="true")
     result = wf.merge()
     assert any("post their own comment or check run too" in w and "android" in w for w in result.commands("warning"))
+
+
+def test_a_target_whose_flows_did_not_start_is_an_error_not_green(wf: Workflow, github: FakeGitHub) -> None:
+    wf.job("android")
+    wf.job("ios", api_key="wrong-key-0000")
+    result = wf.merge()
+    assert result.returncode == 1 and result.outputs["result"] == "error"
+    assert "### 💥 ios: The flows were not started" in result.summary
+    assert github.check_runs()[0]["conclusion"] == "failure"
+
+
+def test_an_old_results_file_is_removed_before_inputs_are_checked(wf: Workflow) -> None:
+    wf.job("android")
+    stale = wf.tmp_path / "android" / RESULTS_FILE
+    assert stale.exists()
+    result = wf.runner("android").run({"api-key": "", "bundle-id": "com.company.app", "platform": "android"})
+    assert result.returncode == 2 and not stale.exists()
