@@ -47,4 +47,5 @@ bench: $(STAMP) $(NPM_STAMP)
 	cd bench && ../$(PY) action_timing.py
 	$(PY) bench/report_render.py
 	$(PY) bench/upload.py
+	$(PY) bench/merge_render.py
 	bash bench/container.sh

@@ -23,13 +23,14 @@ from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
+from .merge.flow import merge_results
 from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
 from .redaction import MIN_REDACTED_LENGTH, Redactor
 from .report.console import RunLog, run_lines
 from .report.history import Comparison
 from .report.junit import write_junit
 from .report.render import Report, render_job_summary
-from .report.results_file import RESULTS_FILE, write_results
+from .report.results_file import RESULTS_FILE, describe_job, write_results
 from .settings import (
     DEFAULT_API_URL,
     InvalidInputs,
@@ -70,6 +71,8 @@ class ActionRun:
         for name in ("api-key", "github-token", "redact"):
             if raw.get(name):
                 self.wf.mask(raw[name])
+        if not raw.get("results", "").strip():
+            self._forget_old_results()
         try:
             settings = parse_settings(raw)
             if settings.build_path:
@@ -84,6 +87,9 @@ class ActionRun:
         context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
         if settings.branch_name:
             context = replace(context, branch=settings.branch_name)
+        if settings.is_merge:
+            merged = merge_results(settings, context, self.wf, self.env)
+            return EXIT_USAGE if merged.refused else outcome_for(merged.result, settings.fail_on_results).exit_code
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
@@ -109,6 +115,14 @@ class ActionRun:
                 )
         tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
         return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
+
+    def _forget_old_results(self) -> None:
+        """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in
+        for this one when this one stops before writing its own: a merge job then sees it missing."""
+        try:
+            (Path(self.env.get("GITHUB_WORKSPACE") or ".") / RESULTS_FILE).unlink(missing_ok=True)
+        except OSError as exc:
+            self.wf.warning(f"Could not remove the old {RESULTS_FILE}: {exc}")
 
     def _warn_about(self, settings: Settings) -> None:
         if settings.web_browser and not settings.is_web:
@@ -440,7 +454,9 @@ class ActionRun:
         workspace = Path(self.env.get("GITHUB_WORKSPACE") or ".")
         written: dict[str, str] = {}
         try:
-            write_results(report, workspace / RESULTS_FILE)
+            context = self.publisher.context
+            target, job = describe_job(settings, self.env, context.head_sha, context.workflow_run_url)
+            write_results(report, workspace / RESULTS_FILE, target, job)
             written["results-json"] = RESULTS_FILE
             if settings.junit_path:
                 write_junit(report, workspace / settings.junit_path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 # input name -> (description, default as action.yml gives it, or None)
 INPUT_HELP: dict[str, tuple[str, str | None]] = {
     "api-key": (
-        "Autosana API key, sent as X-API-Key. Pass it from a secret; it is masked in the log.",
+        "Autosana API key, sent as X-API-Key. Pass it from a secret; it is masked in the log. Not needed with results.",
         None,
     ),
     "api-url": (
@@ -186,5 +186,21 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
     "report-to-github": (
         "Let Autosana's GitHub App also report (its own PR comment, and a check with wait false). auto = only when this action does not post its comment (comment-mode off, or wait false); true or false to choose.",
         "auto",
+    ),
+    "target-name": (
+        "Name of this job's section when a later job merges the results (e.g. the matrix entry's name). Defaults to platform, app and browser.",
+        None,
+    ),
+    "results": (
+        "Merge instead of run. A glob, relative to the workspace, of autosana-results.json files from matrix jobs; posts one comment and one check run for all of them. Starts no flows and needs no api-key.",
+        None,
+    ),
+    "expected-targets": (
+        "With results, the target-name of every matrix job (separated by commas or newlines), or their number; a job whose results file is missing is then reported as missing, not left out.",
+        None,
+    ),
+    "allow-other-commits": (
+        "With results, merge files written for another commit instead of refusing them.",
+        "false",
     ),
 }

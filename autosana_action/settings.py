@@ -98,6 +98,10 @@ FIXES: dict[str, str] = {
     "devices": "Use a JSON array of exactly two objects with physical, model and os_version, e.g. "
     '[{"physical": false}, {"physical": true, "model": "iPhone 16 Pro", "os_version": "18.5"}].',
     "report-to-github": "Use auto, true or false.",
+    "target-name": "Use a short name for this job's section in a merged report, e.g. `${{ matrix.name }}`.",
+    "results": "Use a glob relative to the workspace, e.g. `autosana-results/*/autosana-results.json`.",
+    "expected-targets": "List the target-name of every matrix job, separated by commas or newlines, or their number.",
+    "allow-other-commits": "Use true or false.",
 }
 SECRET_INPUTS = frozenset({"api-key", "github-token", "variables", "redact"})
 INPUT_NAMES = tuple(FIXES)
@@ -342,7 +346,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    api_key: SecretStr = Field(alias="api-key", min_length=1)
+    # Not needed to merge results; _cross_check asks for it everywhere else.
+    api_key: SecretStr = Field(SecretStr(""), alias="api-key", min_length=1)
     api_url: str = Field(DEFAULT_API_URL, alias="api-url")
     bundle_id: str | None = Field(None, alias="bundle-id")
     platform: Annotated[str | None, BeforeValidator(_platform)] = None
@@ -401,6 +406,12 @@ class Settings(BaseModel):
     report_to_github: Annotated[Literal["auto", "true", "false"], BeforeValidator(_lower)] = Field(
         "auto", alias="report-to-github"
     )
+    target_name: str | None = Field(None, alias="target-name", max_length=100)
+    results: str | None = None
+    expected_targets: Annotated[list[str], BeforeValidator(_split_labels)] = Field(
+        default_factory=list, alias="expected-targets"
+    )
+    allow_other_commits: Bool = Field(False, alias="allow-other-commits")
 
     @field_validator("api_url")
     @classmethod
@@ -424,12 +435,17 @@ class Settings(BaseModel):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value
 
-    @field_validator("junit_path")
+    @field_validator("junit_path", "results")
     @classmethod
     def _inside_workspace(cls, value: str | None) -> str | None:
         if value is not None and (PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts):
             raise ValueError(f"{value!r} is not a relative path inside the workspace")
         return value
+
+    @property
+    def is_merge(self) -> bool:
+        """results is set: gather the matrix jobs' results files instead of starting flows."""
+        return self.results is not None
 
     @property
     def is_web(self) -> bool:
@@ -503,6 +519,8 @@ def parse_settings(raw: Mapping[str, str]) -> Settings:
         settings = Settings.model_validate(given)
     except ValidationError as exc:
         problems = [_problem(err, given) for err in exc.errors()]
+        if "api-key" not in given and "results" not in given:
+            problems.insert(0, InputProblem("api-key", "is required but empty"))
         raise InvalidInputs(problems + _cross_check_valid_fields(given, {p.input for p in problems})) from None
     problems = _cross_check(settings)
     if problems:
@@ -561,7 +579,14 @@ def _problem(err: Any, given: Mapping[str, str]) -> InputProblem:
 
 
 def _cross_check(s: Settings) -> list[InputProblem]:
+    if s.is_merge:
+        return _merge_problems(s)
     problems: list[InputProblem] = []
+    if not s.api_key.get_secret_value():
+        problems.append(InputProblem("api-key", "is required but empty"))
+    for name, value in (("expected-targets", s.expected_targets), ("allow-other-commits", s.allow_other_commits)):
+        if value:
+            problems.append(InputProblem(name, "only applies with results (merging the results of matrix jobs)"))
     if s.bundle_id and s.app_id:
         problems.append(InputProblem("bundle-id", "bundle-id and app-id are both set"))
     elif not s.bundle_id and not s.app_id:
@@ -642,3 +667,33 @@ def _device_problems(s: Settings) -> list[InputProblem]:
     if s.physical_device or s.device_model or s.os_version:
         return [InputProblem("devices", "devices cannot be combined with physical-device, device-model, or os-version")]
     return []
+
+
+MERGE_IGNORES = (
+    "bundle-id",
+    "app-id",
+    "app-build-id",
+    "suite-ids",
+    "flow-ids",
+    "labels",
+    "flow-keys",
+    "suite-keys",
+    "build-path",
+    "url",
+    "target-name",
+)
+
+
+def _merge_problems(s: Settings) -> list[InputProblem]:
+    """With results set, the action starts nothing: inputs that choose what to run are a mistake."""
+    given = [name for name in MERGE_IGNORES if getattr(s, name.replace("-", "_"))]
+    problems = [
+        InputProblem(name, "is set together with results, but merging results starts no flows; remove it")
+        for name in given
+    ]
+    counts = [t for t in s.expected_targets if t.isdigit()]
+    if counts and (len(s.expected_targets) > 1 or int(counts[0]) == 0):
+        problems.append(InputProblem("expected-targets", "mixes a number with names, or is 0"))
+    if len(set(s.expected_targets)) != len(s.expected_targets):
+        problems.append(InputProblem("expected-targets", "names a target twice"))
+    return problems

@@ -189,6 +189,15 @@ class GitHubPublisher:
         permission = "`pull-requests: write`" if what.startswith("write") else "`pull-requests: read`"
         return Ask(what, part, permission, missing if number is not None else f"the token cannot see {repo}")
 
+    def _render(self, report: Report, layout: Layout) -> str:
+        return render(report, layout)
+
+    def _check_summary(self, report: Report) -> str:
+        try:
+            return self._render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
+        except Exception as exc:  # the check must still be completed, with what is known
+            return f"{md.text(report.headline)}\n\nThe full report could not be rendered ({type(exc).__name__})."
+
     # -- which PR ----------------------------------------------------------------------------
     def resolve_pr(self) -> None:
         """The payload names no PR: a push (look for an open PR whose head is this commit), or a
@@ -278,7 +287,7 @@ class GitHubPublisher:
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
             "completed_at": datetime.now(UTC),
-            "output": {"title": _title(report), "summary": _check_summary(report)},
+            "output": {"title": _title(report), "summary": self._check_summary(report)},
         }
         details = _details_url(report) or self.context.workflow_run_url
         if details:
@@ -366,7 +375,7 @@ class GitHubPublisher:
         if report.status is not None:
             marker += State.of(report.status, report.commit).encode()
         layout = Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=_footer(report, self.context))
-        body = render(report, layout)
+        body = self._render(report, layout)
         issue = self._repo.get_issue(self.target.pr_number)
 
         def write() -> str:
@@ -376,13 +385,6 @@ class GitHubPublisher:
             return issue.create_comment(body).html_url
 
         self.comment_url = self._call(self._ask("write the PR comment", Part.COMMENT), write)
-
-
-def _check_summary(report: Report) -> str:
-    try:
-        return render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
-    except Exception as exc:  # the check must still be completed, with what is known
-        return f"{md.text(report.headline)}\n\nThe full report could not be rendered ({type(exc).__name__})."
 
 
 def _title(report: Report) -> str:

@@ -1,0 +1,1 @@
+"""Merge mode: one report from the results files of several matrix jobs."""
