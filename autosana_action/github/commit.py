@@ -5,13 +5,13 @@ repository, so Autosana never reports one PR's results on another."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..autosana.trigger import GitTarget
+from .context import dig, read_payload
 
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
 DEPLOYMENT_EVENTS = frozenset({"deployment", "deployment_status"})
@@ -20,9 +20,9 @@ DEPLOYMENT_EVENTS = frozenset({"deployment", "deployment_status"})
 def resolve_git_target(
     env: Mapping[str, str], *, commit_sha: str | None, repo_full_name: str | None, pr_number: int | None
 ) -> GitTarget:
-    payload = _payload(env.get("GITHUB_EVENT_PATH"))
+    payload = read_payload(env.get("GITHUB_EVENT_PATH"))
     pr = payload.get("pull_request") if isinstance(payload.get("pull_request"), dict) else None
-    pr_head = _sha(_dig(pr, "head", "sha"))
+    pr_head = _sha(dig(pr, "head", "sha"))
     event = env.get("GITHUB_EVENT_NAME", "")
 
     ref, source = None, ""
@@ -30,8 +30,8 @@ def resolve_git_target(
         ref, source = commit_sha.lower(), "the commit-sha input"
     elif pr_head:
         ref, source = pr_head, "the pull request's head"
-    elif event in DEPLOYMENT_EVENTS and _sha(_dig(payload, "deployment", "sha")):
-        ref, source = _sha(_dig(payload, "deployment", "sha")), "the deployment"
+    elif event in DEPLOYMENT_EVENTS and _sha(dig(payload, "deployment", "sha")):
+        ref, source = _sha(dig(payload, "deployment", "sha")), "the deployment"
     elif event in DEPLOYMENT_EVENTS and _sha(env.get("GITHUB_SHA")):
         ref, source = _sha(env.get("GITHUB_SHA")), "GITHUB_SHA"
     elif checked_out := checkout_head(Path(env.get("GITHUB_WORKSPACE") or ".")):
@@ -39,7 +39,7 @@ def resolve_git_target(
     elif _sha(env.get("GITHUB_SHA")):
         ref, source = _sha(env.get("GITHUB_SHA")), "GITHUB_SHA"
 
-    event_repo = _dig(payload, "repository", "full_name") or env.get("GITHUB_REPOSITORY") or None
+    event_repo = dig(payload, "repository", "full_name") or env.get("GITHUB_REPOSITORY") or None
     repo = repo_full_name or env.get("GITHUB_REPOSITORY") or event_repo
     if pr_number is not None and commit_sha:
         number: int | None = pr_number  # both given: the workflow vouches for the pair
@@ -84,24 +84,6 @@ def checkout_head(workspace: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return None
-
-
-def _payload(path: str | None) -> dict[str, Any]:
-    if not path:
-        return {}
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _dig(obj: Any, *keys: str) -> str | None:
-    for key in keys:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj if isinstance(obj, str) and obj else None
 
 
 def _sha(value: str | None) -> str | None:

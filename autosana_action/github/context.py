@@ -69,11 +69,11 @@ def with_overrides(context: EventContext, pr_number: int | None, commit_sha: str
 
 
 def load_event(env: Mapping[str, str]) -> EventContext:
-    payload = _payload(env.get("GITHUB_EVENT_PATH"))
+    payload = read_payload(env.get("GITHUB_EVENT_PATH"))
     name = env.get("GITHUB_EVENT_NAME", "")
     base = EventContext(
         event_name=name,
-        repository=env.get("GITHUB_REPOSITORY") or _get(payload, "repository", "full_name"),
+        repository=env.get("GITHUB_REPOSITORY") or dig(payload, "repository", "full_name"),
         server_url=env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
         api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
         run_id=env.get("GITHUB_RUN_ID"),
@@ -87,13 +87,13 @@ def load_event(env: Mapping[str, str]) -> EventContext:
 
     pr = payload.get("pull_request")
     if name in PR_EVENTS and isinstance(pr, dict):
-        head_repo = _get(pr, "head", "repo", "full_name")
-        base_repo = _get(pr, "base", "repo", "full_name")
+        head_repo = dig(pr, "head", "repo", "full_name")
+        base_repo = dig(pr, "base", "repo", "full_name")
         return replace(
             base,
             pr_number=_int(pr.get("number")),
-            head_sha=_get(pr, "head", "sha") or fallback_sha,
-            branch=_get(pr, "head", "ref") or fallback_branch,
+            head_sha=dig(pr, "head", "sha") or fallback_sha,
+            branch=dig(pr, "head", "ref") or fallback_branch,
             is_fork=bool(head_repo and base_repo and head_repo != base_repo),
         )
     if name == "push":
@@ -113,8 +113,8 @@ def load_event(env: Mapping[str, str]) -> EventContext:
         run = payload.get("workflow_run") or {}
         prs = run.get("pull_requests") or []
         number = _int(prs[0].get("number")) if prs and isinstance(prs[0], dict) else None
-        head_repo = _get(run, "head_repository", "full_name")
-        head_owner = _get(run, "head_repository", "owner", "login")
+        head_repo = dig(run, "head_repository", "full_name")
+        head_owner = dig(run, "head_repository", "owner", "login")
         head_branch = _str(run.get("head_branch"))
         return replace(
             base,
@@ -136,7 +136,7 @@ def _is_private(repository: Any) -> bool:
     return repository.get("private") is True
 
 
-def _payload(path: str | None) -> dict[str, Any]:
+def read_payload(path: str | None) -> dict[str, Any]:
     if not path:
         return {}
     try:
@@ -146,7 +146,7 @@ def _payload(path: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _get(obj: Any, *keys: str) -> str | None:
+def dig(obj: Any, *keys: str) -> str | None:
     for key in keys:
         if not isinstance(obj, dict):
             return None
