@@ -8,6 +8,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def _port(value: str) -> int:
     return number
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Input names such as physical-device are never split across lines."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autosana-action", description=__doc__, allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -62,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Run the action: start the flows, wait for them and report.",
         epilog=RUN_EPILOG,
         allow_abbrev=False,
+        formatter_class=_HelpFormatter,
     )
     for name in INPUT_NAMES:
         run.add_argument(f"--{name}", dest=name, metavar="VALUE", help=_flag_help(name))

@@ -52,7 +52,7 @@ def test_run_help_explains_every_flag() -> None:
     for name, (description, _) in INPUT_HELP.items():
         assert f"--{name} VALUE {squash(description)}" in text, name
     assert "AUTOSANA_API_KEY" in text
-    assert "(default: 10)" in text and "(default: failed,error,terminated)" in text
+    assert "(default: 10)" in text and "(default: failed,error,terminated,skipped)" in text
     assert "${{" not in text
 
 
@@ -68,7 +68,7 @@ def test_abbreviated_flags_are_refused() -> None:
 
 
 def test_all_input_problems_at_once_from_the_cli() -> None:
-    result = cli("run", "--poll-interval", "soon", "--platform", "ios")
+    result = cli("run", "--poll-interval", "soon", "--platform", "ios", "--run-changed-flows", "false")
     assert result.returncode == 2
     for name in ("api-key", "poll-interval", "app-id", "suite-ids"):
         assert f"Input '{name}'" in result.stdout, name
