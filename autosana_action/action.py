@@ -376,8 +376,7 @@ class ActionRun:
             commit=context.head_sha,
             branch=context.branch,
             workflow_run_url=context.workflow_run_url,
-            artifact_links=settings.artifact_links == "always"
-            or (settings.artifact_links == "auto" and context.private_repo),
+            artifact_links=settings.shows_artifact_links(context.private_repo),
         )
         if self.unpinned_note:
             report.notes.append(self.unpinned_note)

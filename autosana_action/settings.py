@@ -472,6 +472,11 @@ class Settings(BaseModel):
             return self.uploads
         return self.uploads and not (self.has_selectors or self.run_changed_flows)
 
+    def shows_artifact_links(self, private_repo: bool) -> bool:
+        """Signed artifact URLs can be fetched by anyone who reads them: by default only private
+        and internal repositories show them."""
+        return self.artifact_links == "always" or (self.artifact_links == "auto" and private_repo)
+
     @property
     def has_device_inputs(self) -> bool:
         return bool(self.physical_device or self.device_model or self.os_version or self.devices)

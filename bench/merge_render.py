@@ -34,7 +34,7 @@ def write_matrix(workspace: Path, targets: int, runs: int) -> None:
 
 def merge_and_render(workspace: Path) -> int:
     files = collect(workspace, PATTERN, None, allow_other_commits=False)
-    sections, _ = sections_of(files, [], None)
+    sections, _ = sections_of(files, [], None, artifact_links=True)
     report = merged_report(sections, None, check_name="Autosana", commit=None)
     outputs = [
         render_merged(report, Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=comment_marker("Autosana"))),

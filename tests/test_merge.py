@@ -293,3 +293,23 @@ def test_an_old_results_file_is_removed_before_inputs_are_checked(wf: Workflow) 
     assert stale.exists()
     result = wf.runner("android").run({"api-key": "", "bundle-id": "com.company.app", "platform": "android"})
     assert result.returncode == 2 and not stale.exists()
+
+
+@pytest.mark.parametrize(("visibility", "shown"), [("public", False), ("private", True)])
+def test_a_merged_report_keeps_signed_artifact_links_out_of_public_repositories(
+    tmp_path: Path, github: FakeGitHub, sim: AutosanaSimulator, pr_event: dict[str, Any], visibility: str, shown: bool
+) -> None:
+    event = json.loads(json.dumps(pr_event))
+    event["repository"]["private"] = visibility == "private"
+    event["repository"]["visibility"] = visibility
+    pr = event["pull_request"]
+    github.add_pull(event["repository"]["full_name"], pr["number"], pr["head"]["sha"], pr["head"]["ref"])
+    flow = Workflow(tmp_path, event, github, sim)
+    flow.job("web", artifact_links="always")  # the matrix job's file keeps the links either way
+    assert "storage.example.com" in flow.artifact("web").read_text()
+
+    result = flow.merge()
+
+    (comment,) = our_comments(github, event)
+    for place in (comment["body"], github.check_runs()[0]["output"]["summary"], result.summary):
+        assert ("storage.example.com" in place) is shown

@@ -25,7 +25,11 @@ RESULT_ORDER = (
 
 
 def sections_of(
-    files: list[tuple[str, ResultsFile]], expected: list[str], previous: MergedState | None
+    files: list[tuple[str, ResultsFile]],
+    expected: list[str],
+    previous: MergedState | None,
+    *,
+    artifact_links: bool,
 ) -> tuple[list[Section], list[str]]:
     """A section per file and a missing section for each expected target without a file: those
     that did not pass first, otherwise in the order of expected-targets, then by name. Also returns
@@ -36,7 +40,7 @@ def sections_of(
         before = previous.for_target(target.name) if previous is not None else None
         sections[target.name] = Section(
             name=target.name,
-            report=results.report(before),
+            report=results.report(before, artifact_links=artifact_links),
             platform=target.platform,
             app=target.app,
             environment=target.environment,
@@ -54,9 +58,7 @@ def sections_of(
     if count is not None:
         ordered += [Section(name=f"target {i + 1} of {count}", report=None) for i in range(len(ordered), count)]
     # Like run groups in a single report: the targets that need a look come first.
-    ordered.sort(
-        key=lambda section: section.result in (Result.PASSED, Result.SKIPPED, Result.TRIGGERED, Result.UPLOADED)
-    )
+    ordered.sort(key=lambda section: section.result in GREEN_LAST)
     return ordered, unexpected
 
 

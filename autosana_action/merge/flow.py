@@ -34,7 +34,12 @@ def merge_results(settings: Settings, context: EventContext, wf: Workflow, env: 
         report = _refusal(exc, settings, previous, context)
     else:
         wf.info(f"Merging {len(files)} results files: {', '.join(plain(source, 200) for source, _ in files)}")
-        sections, unexpected = sections_of(files, settings.expected_targets, previous)
+        sections, unexpected = sections_of(
+            files,
+            settings.expected_targets,
+            previous,
+            artifact_links=settings.shows_artifact_links(context.private_repo),
+        )
         for name in unexpected:
             wf.warning(f"Results for target {plain(name, 100)} were merged, but it is not in expected-targets.")
         expected = settings.expected_targets

@@ -70,6 +70,7 @@ class ResultsFile(_Model):
     problems: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     state: list[str] | None = None
+    batch_url: str | None = None
     run_groups: list[RunGroup] = Field(default_factory=list)
     details: dict[str, RunDetail] = Field(default_factory=dict)
 
@@ -78,14 +79,16 @@ class ResultsFile(_Model):
             return None  # the job stopped before any status arrived
         return BatchStatus(batch_id=self.batch_id, is_complete=bool(self.is_complete), run_groups=self.run_groups)
 
-    def report(self, previous: State | None = None) -> Report:
-        """The job's report as it rendered it, compared with ``previous`` when there is one."""
+    def report(self, previous: State | None = None, *, artifact_links: bool = False) -> Report:
+        """The job's report as it rendered it, compared with ``previous`` when there is one.
+        ``artifact_links``: whether the merged report may show the signed artifact URLs the file keeps."""
         status = self.status()
         return Report(
             result=self.result,
             headline=self.headline,
             check_name=self.check_name,
             batch_id=self.batch_id,
+            batch_url=self.batch_url,
             status=status,
             counts=Counts.of(status) if status is not None else None,
             app=self.app,
@@ -97,6 +100,7 @@ class ResultsFile(_Model):
             notes=list(self.notes),
             details=dict(self.details),
             comparison=Comparison.between(previous, status) if previous is not None and status else None,
+            artifact_links=artifact_links,
         )
 
 
