@@ -38,7 +38,7 @@ def publisher(github: FakeGitHub, log: io.StringIO) -> GitHubPublisher:
         | {"github-token": FAKE_GITHUB_TOKEN}
     )
     context = EventContext(event_name="pull_request", repository=REPO, pr_number=7, head_sha=SHA, api_url=github.url)
-    return GitHubPublisher(settings, context, Workflow({}, log))
+    return GitHubPublisher(settings, context, Workflow({"GITHUB_ACTIONS": "true"}, log))
 
 
 @pytest.mark.parametrize("result", [Result.ERROR, Result.CANCELLED])

@@ -65,7 +65,7 @@ def upload(
             build,
             git=GIT,
             variables={"PR_NUMBER": "7"},
-            wf=Workflow({}, out),
+            wf=Workflow({"GITHUB_ACTIONS": "true"}, out),
             cancellation=Cancellation(),
             tuning=FAST,
         )

@@ -61,7 +61,7 @@ def test_the_prs_build_is_uploaded_and_the_flows_pinned_to_it(
 
 def test_upload_only_when_nothing_is_selected(sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub) -> None:
     write_build(runner)
-    result = runner.run(base_inputs(sim, build_path="app/**/*.apk", suite_ids=""))
+    result = runner.run(base_inputs(sim, build_path="app/**/*.apk", suite_ids="", run_changed_flows="false"))
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.outputs["result"] == "uploaded"
@@ -69,6 +69,19 @@ def test_upload_only_when_nothing_is_selected(sim: AutosanaSimulator, runner: Ac
     assert sim.calls("/api/v1/") == []
     assert "Build uploaded; no flows were requested" in result.summary
     assert github.check_runs() == []
+
+
+def test_with_no_selector_the_uploaded_build_runs_the_changed_flows(
+    sim: AutosanaSimulator, runner: ActionRunner
+) -> None:
+    write_build(runner)
+    result = runner.run(base_inputs(sim, build_path="app/**/*.apk", suite_ids=""))
+
+    (run,) = sim.calls("/api/v1/flows/run")
+    assert run.body["run_changed_flows"] is True and "suite_ids" not in run.body
+    assert run.body["app_build_id"] == sim.registered[0]["build_id"]
+    assert result.outputs["result"] == "skipped"  # the simulator knows no changed flows for this commit
+    assert result.returncode == 0
 
 
 def test_without_a_build_id_the_run_says_it_uses_the_active_build(sim: AutosanaSimulator, runner: ActionRunner) -> None:
@@ -118,7 +131,7 @@ def test_web_preview_url_is_registered_then_tested(sim: AutosanaSimulator, runne
 
 def test_web_url_alone_is_registered_and_nothing_runs(sim: AutosanaSimulator, runner: ActionRunner) -> None:
     inputs = base_inputs(sim, bundle_id="", platform="", app_id="shop-web", url="https://pr-7.example.com")
-    inputs["suite-ids"] = ""
+    inputs.update({"suite-ids": "", "run-changed-flows": "false"})
     result = runner.run(inputs)
 
     assert result.returncode == 0, result.stdout + result.stderr

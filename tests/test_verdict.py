@@ -35,7 +35,7 @@ def test_total_that_is_not_the_runs_listed() -> None:
 
 
 def test_per_status_counts_that_exceed_the_total() -> None:
-    found = problems_of(batch("passed", "passed", total_flows=2, passed_flows=2, skipped_flows=1))
+    found = problems_of(batch("passed", "passed", total_flows=2, passed_flows=2, failed_flows=1))
     assert "the per-status counts add up to 3, more than the 2 total" in found
 
 
