@@ -136,57 +136,32 @@ class AutosanaClient:
             "respect_retry_after_header": True,
             "raise_on_status": False,
         }
-        # Reads are idempotent: retry everything transient.
-        self._reads = _session(
-            api_key,
-            _CappedRetry(
+
+        def session(method: str, statuses: frozenset[int], *, resend: bool) -> requests.Session:
+            """``resend``: the request may go again after it reached the server."""
+            again = retries if resend else 0
+            retry = _CappedRetry(
                 total=retries,
                 connect=retries,
-                read=retries,
-                status=retries,
+                read=again,
+                status=retries if statuses else 0,
                 other=0,
-                status_forcelist=RETRYABLE_STATUSES,
-                allowed_methods=frozenset({"GET"}),
+                status_forcelist=statuses,
+                allowed_methods=frozenset({method}),
                 **common,
-            ),
-        )
+            )
+            return _session(api_key, retry)
+
+        # Reads are idempotent: retry everything transient.
+        self._reads = session("GET", RETRYABLE_STATUSES, resend=True)
         # A trigger is not: retry only when the request surely did not start a batch (no
         # connection, or 429 which rejects before doing anything).
-        self._writes = _session(
-            api_key,
-            _CappedRetry(
-                total=retries,
-                connect=retries,
-                read=0,
-                status=retries,
-                other=0,
-                status_forcelist=frozenset({429}),
-                allowed_methods=frozenset({"POST"}),
-                **common,
-            ),
-        )
+        self._writes = session("POST", frozenset({429}), resend=False)
         # start-upload only hands out a pre-signed URL, so asking again is harmless.
-        self._safe_posts = _session(
-            api_key,
-            _CappedRetry(
-                total=retries,
-                connect=retries,
-                read=retries,
-                status=retries,
-                other=0,
-                status_forcelist=RETRYABLE_STATUSES,
-                allowed_methods=frozenset({"POST"}),
-                **common,
-            ),
-        )
+        self._safe_posts = session("POST", RETRYABLE_STATUSES, resend=True)
         # confirm-upload and upload-web-build register a build: retried only when no byte of
         # the request can have left, so nothing is ever registered twice.
-        self._once = _session(
-            api_key,
-            _CappedRetry(
-                total=retries, connect=retries, read=0, status=0, other=0, allowed_methods=frozenset({"POST"}), **common
-            ),
-        )
+        self._once = session("POST", frozenset(), resend=False)
 
     def close(self) -> None:
         self._reads.close()
