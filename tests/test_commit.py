@@ -79,3 +79,12 @@ def test_github_sha_is_the_last_resort(tmp_path: Path) -> None:
     env = env_for(tmp_path, "workflow_dispatch", webhook_example("workflow_dispatch"))
     target = resolve_git_target(env, commit_sha=None, repo_full_name=None, pr_number=None)
     assert (target.ref, target.source, target.pr_number) == (OTHER, "GITHUB_SHA", None)
+
+
+def test_a_workflow_run_resolves_from_the_run_that_built_the_app(tmp_path: Path) -> None:
+    # GITHUB_SHA and any checkout are the default branch's; the build came from the triggering run.
+    event = webhook_example("workflow_run", action="completed")
+    env = env_for(tmp_path, "workflow_run", event)
+    target = resolve_git_target(env, commit_sha=None, repo_full_name=None, pr_number=None)
+    assert target.ref == event["workflow_run"]["head_sha"] != OTHER
+    assert target.source == "the triggering workflow run's head"

@@ -34,6 +34,9 @@ def resolve_git_target(
         ref, source = _sha(dig(payload, "deployment", "sha")), "the deployment"
     elif event in DEPLOYMENT_EVENTS and _sha(env.get("GITHUB_SHA")):
         ref, source = _sha(env.get("GITHUB_SHA")), "GITHUB_SHA"
+    elif event == "workflow_run" and _sha(dig(payload, "workflow_run", "head_sha")):
+        # The run that built the app, not the default branch this workflow checks out.
+        ref, source = _sha(dig(payload, "workflow_run", "head_sha")), "the triggering workflow run's head"
     elif checked_out := checkout_head(Path(env.get("GITHUB_WORKSPACE") or ".")):
         ref, source = checked_out, "the checked-out HEAD"
     elif _sha(env.get("GITHUB_SHA")):
