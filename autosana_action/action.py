@@ -11,7 +11,7 @@ from typing import TextIO
 from .autosana.client import ApiError, AutosanaClient
 from .autosana.details import DetailFetcher
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
-from .autosana.poller import Outcome, PollResult, poll
+from .autosana.poller import Outcome, poll
 from .autosana.trigger import CiRun, GitTarget, trigger_body
 from .build.facts import BuildOutcome, GitFacts
 from .build.locate import LocatedBuild, locate
@@ -25,8 +25,9 @@ from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
 from .merge.flow import merge_results
 from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
-from .redaction import MIN_REDACTED_LENGTH, Redactor
-from .report.console import RunLog, run_lines
+from .redaction import protect_secrets
+from .report.conclusion import conclude
+from .report.console import RunLog, log_verdict
 from .report.history import Comparison
 from .report.junit import write_junit
 from .report.render import Report, render_job_summary
@@ -36,14 +37,12 @@ from .settings import (
     InvalidInputs,
     Settings,
     inputs_from_env,
-    looks_secret,
     parse_settings,
     platform_family,
 )
-from .verdict import Counts, Result, judge
-from .workflow import MIN_MASKED_LENGTH, Workflow, plain
+from .verdict import Counts, Result
+from .workflow import Workflow, plain
 
-MAX_ANNOTATIONS = 10
 COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
 
 
@@ -93,28 +92,10 @@ class ActionRun:
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
-        self.redactor = self._protect_secrets(settings, variables)
+        self.redactor = protect_secrets(self.wf, settings, variables)
         self._warn_about(settings)
         self.publisher = GitHubPublisher(settings, context, self.wf)
         return self._run(settings, context, variables)
-
-    def _protect_secrets(self, settings: Settings, variables: Mapping[str, str]) -> Redactor:
-        """Mask in the log, and redact from everything Autosana sends back: secret-looking
-        variables, the redact input, the API key and the GitHub token."""
-        named = {f"variable {key}": value for key, value in variables.items() if looks_secret(key)}
-        named.update({f"line {i} of redact": value for i, value in enumerate(settings.redact, start=1)})
-        for what, value in named.items():
-            self.wf.mask(value)
-            length = len(value.strip())
-            if 0 < length < MIN_REDACTED_LENGTH:
-                logged = "masked in the log" if length >= MIN_MASKED_LENGTH else "too short even to mask in the log"
-                self.wf.warning(
-                    f"The value of {what} is shorter than {MIN_REDACTED_LENGTH} characters: it is {logged}, and shown "
-                    "as *** where a step types it, but not redacted from the reports, where it would blank out "
-                    "ordinary text."
-                )
-        tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
-        return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
 
     def _forget_old_results(self) -> None:
         """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in
@@ -244,7 +225,8 @@ class ActionRun:
                 workflow=self.wf,
                 on_status=on_status,
             )
-            self._conclude(report, polled, settings, trigger)
+            for warning in conclude(report, polled, settings, trigger):
+                self.wf.warning(warning, title="Teardown failed")
             if polled.outcome is not Outcome.CANCELLED and report.status is not None:
                 self._explain(fetcher, report)
         self._finish(settings, report, publish=True)
@@ -382,54 +364,9 @@ class ActionRun:
             report.notes.append(self.unpinned_note)
         return report
 
-    def _conclude(self, report: Report, polled: PollResult, settings: Settings, trigger: TriggerResponse) -> None:
-        status = polled.status
-        report.status = status
-        if status is not None:
-            report.counts = Counts.of(status)
-            _adopt_batch_facts(report, status)
-        minutes = f"{settings.timeout_minutes:g} min"
-        if polled.outcome is Outcome.COMPLETE and status is not None:
-            verdict = judge(status, settings.fail_on, trigger.flow_run_count)
-            report.result, report.headline, report.problems = (
-                verdict.result,
-                verdict.headline,
-                verdict.problems,
-            )
-            report.notes += [f"{failure[:1].upper()}{failure[1:]}." for failure in verdict.failures]
-            for warning in verdict.warnings:
-                self.wf.warning(warning, title="Teardown failed")
-                report.notes.append(f"⚠️ {warning}")
-            if trigger.errors and report.result in (Result.PASSED, Result.NO_FLOWS):
-                report.result = Result.FAILED
-            if trigger.errors:
-                report.headline = f"{len(trigger.errors)} requested test submission(s) failed; {report.headline}"
-            if not settings.fail_on_results and not verdict.green:
-                report.notes.append("fail-on is none, so this result does not fail the step.")
-            return
-        progress = ""
-        if report.counts is not None:
-            finished = report.counts.total - report.counts.other
-            progress = f" with {finished} of {report.counts.total} flows finished"
-        if polled.outcome is Outcome.TIMED_OUT:
-            report.result = Result.TIMED_OUT
-            report.headline = f"Timed out after {minutes}{progress}"
-            report.notes.append(
-                "The flows may still be running on Autosana; raise timeout-minutes if they need longer."
-            )
-        elif polled.outcome is Outcome.CANCELLED:
-            report.result = Result.CANCELLED
-            report.headline = f"Cancelled{progress}"
-            report.notes.append("The workflow was cancelled; the flows may still be running on Autosana.")
-        else:
-            report.result = Result.ERROR
-            report.headline = f"Stopped polling: Autosana refused the status request{progress}"
-        if polled.error:
-            report.notes.append(f"Last error: {polled.error}")
-
     def _finish(self, settings: Settings, report: Report, *, publish: bool) -> None:
         """Log, outputs and job summary first: they must survive GitHub being slow or refusing."""
-        self._log_verdict(settings, report)
+        log_verdict(self.wf, report, settings.fail_on_results)
         self.wf.set_outputs(self._outputs(settings, report))
         if settings.job_summary:
             self.wf.write_summary(render_job_summary(report))
@@ -446,6 +383,8 @@ class ActionRun:
         outputs.update({f"{s}-flows": str(counts.get(s)) for s in COUNT_OUTPUTS})
         if report.batch_id:
             outputs["batch-id"] = report.batch_id
+        if report.batch_url:
+            outputs["batch-url"] = report.batch_url
         outputs.update(self._write_files(settings, report))
         return outputs
 
@@ -463,35 +402,6 @@ class ActionRun:
             self.wf.warning(f"Could not write the results files: {exc}")
         return written
 
-    def _log_verdict(self, settings: Settings, report: Report) -> None:
-        runs = report.status.runs() if report.status else []
-        if runs:
-            with self.wf.group(f"All {len(runs)} runs"), self.wf.untrusted():
-                for group, run in runs:
-                    self.wf.info(run_lines(group, run, with_summary=True))
-        failing = [(g, r) for g, r in runs if is_problem(r)]
-        outcome = outcome_for(report.result, settings.fail_on_results)
-        if failing and report.result in (Result.FAILED, Result.TIMED_OUT, Result.CANCELLED):
-            annotate = self.wf.error if outcome.level == "error" else self.wf.warning
-            for group, run in failing[:MAX_ANNOTATIONS]:
-                message = f"{plain(run.status, 20)}: {plain(run.summary, 500) or 'no summary'}"
-                if run.url:
-                    message += f"\n{plain(run.url, 300)}"
-                annotate(message, title=f"{plain(group.name, 80)} › {plain(run.name, 120)}")
-            if len(failing) > MAX_ANNOTATIONS:
-                self.wf.notice(f"{len(failing) - MAX_ANNOTATIONS} more runs did not pass; see the job summary.")
-        for problem in report.problems:
-            self.wf.warning(problem, title="Autosana counters disagree")
-        headline = f"{report.check_name}: {report.headline}"
-        if outcome.level == "info":
-            self.wf.info(f"✅ {headline}")
-        elif outcome.level == "warning":
-            self.wf.warning(headline)
-        else:
-            self.wf.error(headline)
-        for note in report.notes:
-            self.wf.info(note)
-
 
 def _str(value: object) -> str | None:
     return str(value) if value else None
@@ -501,16 +411,6 @@ def describe_target(settings: Settings) -> str:
     if settings.bundle_id:
         return f"{settings.bundle_id} ({settings.platform})"
     return f"web app {settings.app_id}"
-
-
-def _adopt_batch_facts(report: Report, status: BatchStatus) -> None:
-    """The batch knows best what it ran on."""
-    if status.app and status.app.name:
-        report.app = f"{status.app.name} ({status.app.id or report.app}, {status.app.platform or '?'})"
-    if status.git and status.git.commit_sha:
-        report.commit = status.git.commit_sha
-    if status.git and status.git.branch:
-        report.branch = status.git.branch
 
 
 def run(env: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> int:

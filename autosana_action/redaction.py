@@ -11,11 +11,14 @@ truncating that no cut can leave half a secret.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from pydantic import BaseModel
+
+from .settings import Settings, looks_secret
+from .workflow import MIN_MASKED_LENGTH, Workflow
 
 MASK = "***"
 # Shorter values would blank out ordinary words ("pin 42" everywhere); they are masked in the log only.
@@ -120,3 +123,22 @@ class Redactor:
             items = [self._value(v) for v in value]
             return value if all(a is b for a, b in zip(items, value, strict=True)) else items
         return value
+
+
+def protect_secrets(wf: Workflow, settings: Settings, variables: Mapping[str, str]) -> Redactor:
+    """Mask in the log, and redact from everything Autosana sends back: secret-looking
+    variables, the redact input, the API key and the GitHub token."""
+    named = {f"variable {key}": value for key, value in variables.items() if looks_secret(key)}
+    named.update({f"line {i} of redact": value for i, value in enumerate(settings.redact, start=1)})
+    for what, value in named.items():
+        wf.mask(value)
+        length = len(value.strip())
+        if 0 < length < MIN_REDACTED_LENGTH:
+            logged = "masked in the log" if length >= MIN_MASKED_LENGTH else "too short even to mask in the log"
+            wf.warning(
+                f"The value of {what} is shorter than {MIN_REDACTED_LENGTH} characters: it is {logged}, and shown "
+                "as *** where a step types it, but not redacted from the reports, where it would blank out "
+                "ordinary text."
+            )
+    tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
+    return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
