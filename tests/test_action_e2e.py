@@ -260,8 +260,10 @@ def test_cancellation_still_reports(sim: AutosanaSimulator, runner: ActionRunner
     sim.plan(ODD, "Slow", FlowPlan("never ends", "passed", math.inf), FlowPlan("quick", "passed", 0.05, "ok"))
     proc = runner.start(base_inputs(sim, suite_ids=ODD))
     batch_id = runner.wait_for_output("batch-id", proc)
-    # Cancel once a status has shown the quick flow finished: the report must keep what it saw.
-    while not [c for c in sim.calls("/api/v1/runs/status") if c.at > sim.batches[batch_id].created + 0.2]:
+    # Cancel once the action has read a status showing the quick flow finished: the report must
+    # keep what it saw. Polls are sequential, so a second request after that point means the
+    # first answer was read (an answer still in flight would be cut off by the signal).
+    while len([c for c in sim.calls("/api/v1/runs/status") if c.at > sim.batches[batch_id].created + 0.2]) < 2:
         assert proc.poll() is None
         time.sleep(0.05)
     runner.interrupt(proc, sig)
