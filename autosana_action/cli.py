@@ -204,7 +204,9 @@ def serve_simulator(host: str, port: int, time_scale: float) -> int:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         print(f"autosana-action simulator: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
         return 2
-    print(f"Autosana simulator on {sim.url} (any X-API-Key is accepted)", flush=True)
+    print(
+        f"Autosana simulator on {sim.url}, build storage on {sim.storage.url} (any X-API-Key is accepted)", flush=True
+    )
     with contextlib.suppress(KeyboardInterrupt):
         sim.serve_forever()
     return 0

@@ -25,10 +25,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal, Self
 from urllib.parse import parse_qs, quote, urlsplit
 
+from .local_server import LocalServer
 from .storage_sim import StorageSimulator
 
 FINAL = ("passed", "failed", "error", "terminated", "skipped")
@@ -227,7 +228,9 @@ def generated_plan(key: str, duration: float = 1.0) -> GroupPlan:
     return GroupPlan(name, flows)
 
 
-class AutosanaSimulator:
+class AutosanaSimulator(LocalServer):
+    thread_name = "autosana-sim"
+
     def __init__(
         self,
         *,
@@ -263,38 +266,27 @@ class AutosanaSimulator:
         # Selectors Autosana accepts but cannot submit (partial dispatch): id or key -> error.
         self.rejected: dict[str, str] = {}
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, _handler_for(self))
 
     # -- lifecycle -----------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
     def start(self) -> Self:
         self.storage.start()
-        self._thread = threading.Thread(target=self._server.serve_forever, name="autosana-sim", daemon=True)
-        self._thread.start()
-        return self
+        return super().start()
 
     def serve_forever(self) -> None:
-        self._server.serve_forever()
+        """In the foreground (the CLI's simulator command), with the build storage beside it."""
+        self.storage.start()
+        try:
+            self._server.serve_forever()
+        finally:
+            self.storage.stop()
 
     def stop(self) -> None:
         # Both servers wait up to half a second for their loop to notice: stop them together.
         storage = threading.Thread(target=self.storage.stop)
         storage.start()
-        self._server.shutdown()
-        self._server.server_close()
+        super().stop()
         storage.join()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- test helpers --------------------------------------------------------------------------
     def plan(self, key: str, name: str, *flows: FlowPlan) -> str:

@@ -17,9 +17,11 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
+
+from .local_server import LocalServer
 
 StorageFaultKind = Literal["slowdown", "drop", "stall", "hang", "forbidden"]
 READ_CHUNK = 1024 * 1024
@@ -51,7 +53,9 @@ class Received:
     at: float = field(default_factory=time.time)
 
 
-class StorageSimulator:
+class StorageSimulator(LocalServer):
+    thread_name = "storage-sim"
+
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, hash_bodies: bool = True) -> None:
         self.secret = secrets.token_bytes(16)
         self.hash_bodies = hash_bodies
@@ -59,29 +63,7 @@ class StorageSimulator:
         self.received: list[Received] = []
         self.faults: list[StorageFault] = []
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="storage-sim", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(host, port, _handler_for(self))
 
     def presign(self, key: str, expires_in: float = 3600.0) -> str:
         """A pre-signed PUT URL for ``key``, valid for ``expires_in`` seconds."""
