@@ -175,16 +175,19 @@ def _scalar_to_str(key: object, value: object) -> str:
     raise ValueError(f"the value of {key} is not a string, number or boolean")
 
 
-def _parse_overrides(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
+def _json_of(text: str, kind: type, shape: str) -> Any:
+    """``text`` parsed as JSON, which must be a ``kind`` (``shape`` says which in the error)."""
     try:
-        parsed = json.loads(value)
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"it is not valid JSON ({exc.msg})") from None
-    if not isinstance(parsed, dict):
-        raise ValueError("it is not a JSON object")
+    if not isinstance(parsed, kind):
+        raise ValueError(f"it is not {shape}")
     return parsed
+
+
+def _parse_overrides(value: Any) -> Any:
+    return _json_of(value, dict, "a JSON object") if isinstance(value, str) else value
 
 
 def _parse_fail_on(value: Any) -> Any:
@@ -231,12 +234,7 @@ _DEPENDENCY_KEYS = frozenset({"app_id", "app_build_id"})
 def _parse_dependencies(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"it is not valid JSON ({exc.msg})") from None
-    if not isinstance(parsed, list):
-        raise ValueError("it is not a JSON array")
+    parsed = _json_of(value, list, "a JSON array")
     for i, item in enumerate(parsed):
         if isinstance(item, str):
             _uuid(item, f"item {i}")
@@ -295,10 +293,7 @@ DEVICE_FIELDS = frozenset({"physical", "model", "os_version"})
 
 def parse_devices(text: str) -> list[dict[str, Any]]:
     """The devices input: exactly two {physical, model?, os_version?} objects, in order."""
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"it is not valid JSON ({exc.msg})") from None
+    parsed = _json_of(text, object, "JSON")
     if not isinstance(parsed, list) or len(parsed) != 2 or not all(isinstance(d, dict) for d in parsed):
         raise ValueError("it must be a JSON array containing exactly two objects")
     devices: list[dict[str, Any]] = []
