@@ -195,6 +195,17 @@ def test_partial_dispatch_with_wait_false_fails_at_once(sim: AutosanaSimulator, 
     assert "1 requested test submission(s) failed" in unescaped(result.summary)
 
 
+def test_partial_dispatch_fails_the_check_too_even_with_fail_on_none(
+    sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub
+) -> None:
+    sim.rejected = {OTHER: "Flow is archived"}
+    result = runner.run(base_inputs(sim, suite_ids=LOGIN, flow_ids=OTHER, fail_on="none"))
+
+    assert result.returncode == 1
+    assert result.outputs["result"] == "error"
+    assert github.check_runs()[-1]["conclusion"] == "failure"
+
+
 def test_batch_url_is_an_output_and_a_link(sim: AutosanaSimulator, runner: ActionRunner) -> None:
     result = runner.run(base_inputs(sim))
     url = f"https://autosana.ai/runs/batches/{result.outputs['batch-id']}"

@@ -28,9 +28,9 @@ def conclude(report: Report, polled: PollResult, settings: Settings, trigger: Tr
         )
         report.notes += [f"{failure[:1].upper()}{failure[1:]}." for failure in verdict.failures]
         report.notes += [f"⚠️ {warning}" for warning in verdict.warnings]
-        if trigger.errors and report.result in (Result.PASSED, Result.NO_FLOWS):
-            report.result = Result.FAILED
         if trigger.errors:
+            # Requested tests never ran: not a verdict fail-on may let through, whatever ran.
+            report.result = Result.ERROR
             report.headline = f"{len(trigger.errors)} requested test submission(s) failed; {report.headline}"
         if not settings.fail_on_results and not verdict.green:
             report.notes.append("fail-on is none, so this result does not fail the step.")
