@@ -313,3 +313,14 @@ def test_a_merged_report_keeps_signed_artifact_links_out_of_public_repositories(
     (comment,) = our_comments(github, event)
     for place in (comment["body"], github.check_runs()[0]["output"]["summary"], result.summary):
         assert ("storage.example.com" in place) is shown
+
+
+def test_the_worst_target_comes_first_a_missing_one_before_a_failing_one(
+    wf: Workflow, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    wf.job("android")
+    wf.job("web")  # its checkout flow fails
+    wf.merge(expected_targets="android, web, ios")
+
+    body = our_comments(github, pr_event)[0]["body"]
+    assert body.index("### 💥 ios: missing") < body.index("### ❌ web") < body.index("### ✅ android")

@@ -9,7 +9,6 @@ from ..report.merged_history import MergedState
 from ..report.results_model import ResultsFile
 from ..verdict import Result
 
-GREEN_LAST = frozenset({Result.PASSED, Result.SKIPPED, Result.TRIGGERED, Result.UPLOADED})
 # Worst first: the merged result is the first one any target has.
 RESULT_ORDER = (
     Result.ERROR,
@@ -57,8 +56,9 @@ def sections_of(
     ordered += [sections[name] for name in sorted(sections)]
     if count is not None:
         ordered += [Section(name=f"target {i + 1} of {count}", report=None) for i in range(len(ordered), count)]
-    # Like run groups in a single report: the targets that need a look come first.
-    ordered.sort(key=lambda section: section.result in GREEN_LAST)
+    # Like run groups in a single report: the targets that need a look come first, worst first
+    # (a missing target before a failing one).
+    ordered.sort(key=lambda section: RESULT_ORDER.index(section.result))
     return ordered, unexpected
 
 
