@@ -18,12 +18,12 @@ from .render import (
     Item,
     Layout,
     Report,
-    context_lines,
-    counts_table,
+    fixed_lines,
     group_block,
     group_overhead,
     render,
     run_sort_key,
+    title_lines,
 )
 
 DEFAULT_ENVIRONMENT = "backend.autosana.ai"
@@ -100,23 +100,14 @@ def render_merged(report: Report, layout: Layout) -> str:
     """Any report; a merged one gets its sections."""
     if not isinstance(report, MergedReport):
         return render(report, layout)
-    head = [
-        f"## {RESULT_ICONS[report.result]} {md.text(report.check_name, 100)}: {md.text(report.verdict_line, 300)}",
-        "",
-    ]
-    head += context_lines(report)
-    head.append("")
-    if report.counts is not None and report.counts.total:
-        head.append(counts_table(report.counts))
+    head = title_lines(report)
     fixed = [
         f"{md.text(run, 120)} ({md.text(section.name, 60)})"
         for section in report.sections
         if section.report is not None and section.report.comparison is not None
         for _, run in section.report.comparison.fixed
     ]
-    if fixed:
-        more = f" and {len(fixed) - 20} more" if len(fixed) > 20 else ""
-        head += [f"**Fixed since the last report:** {', '.join(fixed[:20])}{more}", ""]
+    head += fixed_lines(fixed)
     for note in report.notes[:MAX_NOTES]:
         head += [f"> {md.text(note, 1000)}", ""]
     if len(report.notes) > MAX_NOTES:

@@ -315,7 +315,8 @@ def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
     return out
 
 
-def render(report: Report, layout: Layout = JOB_SUMMARY) -> str:
+def title_lines(report: Report) -> list[str]:
+    """What every report starts with: the verdict heading, the facts line and the counts."""
     head = [
         f"## {RESULT_ICONS[report.result]} {md.text(report.check_name, 100)}: {md.text(report.verdict_line, 300)}",
         "",
@@ -324,10 +325,21 @@ def render(report: Report, layout: Layout = JOB_SUMMARY) -> str:
     head.append("")
     if report.counts is not None and report.counts.total:
         head.append(counts_table(report.counts))
-    if report.comparison and report.comparison.fixed:
-        names = ", ".join(md.text(run, 120) for _, run in report.comparison.fixed[:20])
-        more = len(report.comparison.fixed) - 20
-        head += [f"**Fixed since the last report:** {names}{f' and {more} more' if more > 0 else ''}", ""]
+    return head
+
+
+def fixed_lines(names: list[str]) -> list[str]:
+    """The flows fixed since the last report, already escaped; the first 20 by name."""
+    if not names:
+        return []
+    more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+    return [f"**Fixed since the last report:** {', '.join(names[:20])}{more}", ""]
+
+
+def render(report: Report, layout: Layout = JOB_SUMMARY) -> str:
+    head = title_lines(report)
+    if report.comparison:
+        head += fixed_lines([md.text(run, 120) for _, run in report.comparison.fixed])
     for note in report.notes:
         head += [f"> {md.text(note, 1000)}", ""]
     if report.problems:
