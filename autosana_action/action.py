@@ -26,6 +26,7 @@ from .github.publisher import GitHubPublisher
 from .merge.flow import merge_results
 from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
 from .redaction import protect_secrets
+from .report.base_report import add_base_comparison
 from .report.conclusion import conclude
 from .report.console import RunLog, log_verdict
 from .report.history import Comparison
@@ -215,6 +216,7 @@ class ActionRun:
                 first_group = status.run_groups[0].url if status.run_groups else None
                 self.publisher.start_check(batch_id, first_group)
                 self.publisher.previous_state()
+                self.publisher.base_history(settings.base_history)
 
             polled = poll(
                 client,
@@ -229,6 +231,9 @@ class ActionRun:
                 self.wf.warning(warning, title="Teardown failed")
             if polled.outcome is not Outcome.CANCELLED and report.status is not None:
                 self._explain(fetcher, report)
+                history = self.publisher.base_history(settings.base_history)
+                for line in add_base_comparison(report, history, as_warnings=settings.base_failures_as_warnings):
+                    self.wf.warning(line) if "treated as a warning" in line else self.wf.notice(line)
         self._finish(settings, report, publish=True)
         return outcome_for(report.result, settings.fail_on_results).exit_code
 

@@ -69,6 +69,9 @@ FIXES: dict[str, str] = {
     "check-name": "Use a short non-empty name, e.g. Autosana.",
     "check-run": "Use true or false.",
     "job-summary": "Use true or false.",
+    "base-history": "Use a number of base-branch commits from 0 (off) to 100, e.g. 10.",
+    "base-failures-as-warnings": "Use true or false.",
+    "progress-comment": "Use true or false.",
     "junit-path": "Use a relative file path inside the workspace, e.g. autosana-junit.xml.",
     "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
     "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
@@ -373,6 +376,9 @@ class Settings(BaseModel):
     check_name: str = Field("Autosana", alias="check-name", min_length=1, max_length=100)
     check_run: Bool = Field(True, alias="check-run")
     job_summary: Bool = Field(True, alias="job-summary")
+    base_history: int = Field(10, alias="base-history", ge=0, le=100)
+    base_failures_as_warnings: Bool = Field(False, alias="base-failures-as-warnings")
+    progress_comment: Bool = Field(False, alias="progress-comment")
     junit_path: str | None = Field(None, alias="junit-path")
     pr_number: int | None = Field(None, alias="pr-number", gt=0)
     commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")

@@ -17,12 +17,14 @@ from urllib.parse import quote
 
 from ..outcome import outcome_for
 from ..report import markdown as md
+from ..report.base_compare import BaseHistory
 from ..report.history import State
 from ..report.render import Layout, Report, render
 from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
 from . import readme
+from .base_history import check_marker, our_app, read_base_history
 from .context import EventContext
 from .identity import Identity, identity_of
 
@@ -92,6 +94,7 @@ class GitHubPublisher:
         self._gh: Github | None = None
         self._repo_handle: Repository | None = None
         self.target = Target(context.pr_number, context.head_sha)
+        self._base: tuple[BaseHistory | None] | None = None  # read once
 
     @property
     def _token(self) -> str:
@@ -194,7 +197,8 @@ class GitHubPublisher:
 
     def _check_summary(self, report: Report) -> str:
         try:
-            return self._render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
+            layout = Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400, marker=check_marker(report))
+            return self._render(report, layout)
         except Exception as exc:  # the check must still be completed, with what is known
             return f"{md.text(report.headline)}\n\nThe full report could not be rendered ({type(exc).__name__})."
 
@@ -304,6 +308,27 @@ class GitHubPublisher:
             if report.batch_id:
                 fields["external_id"] = report.batch_id
             self._check_completed = self._create_check(fields) is not None
+
+    def base_history(self, count: int) -> BaseHistory | None:
+        """On a pull request, the base branch's last ``count`` results of our check name, read once
+        (at most count+1 reads; see base_history). None when not asked for or not possible."""
+        if self._base is None:
+            base, repo, gh = self.context.base_ref, self.context.repository, self._gh if self._repo else None
+            slug = our_app(self._check, self._token)
+            if not (count and base and repo and gh and slug) or self.target.pr_number is None:
+                self._base = (None,)
+            else:
+                get = gh.requester.requestJsonAndCheck
+                history = read_base_history(
+                    lambda path, query: get("GET", path, parameters=query)[1],
+                    repo,
+                    base,
+                    check_name=self.settings.check_name,
+                    app_slug=slug,
+                    count=count,
+                )
+                self._base = (history,)
+        return self._base[0]
 
     # -- sticky comment ----------------------------------------------------------------------
     def _comment_wanted(self) -> bool:

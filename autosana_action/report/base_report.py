@@ -1,0 +1,32 @@
+"""A report beside the base branch: the comparison put into the report, and the opt-in that lets
+failures the base shares count as warnings. By default the verdict does not change (fail closed)."""
+
+from __future__ import annotations
+
+from ..verdict import Result
+from .base_compare import BaseHistory, compare, treat_base_failures_as_warnings
+from .render import Report
+
+
+def add_base_comparison(report: Report, history: BaseHistory | None, *, as_warnings: bool = False) -> list[str]:
+    """Compare ``report``'s runs with ``history``; what to say in the log (notices and warnings)."""
+    if history is None or report.status is None:
+        return []
+    report.base = compare(history, report.status)
+    said = list(report.base.notes)
+    if (
+        as_warnings
+        and report.result is Result.FAILED
+        and not report.problems
+        and treat_base_failures_as_warnings(report.base, report.status)
+    ):
+        names = report.base.as_warnings
+        report.result = Result.PASSED
+        report.headline += (
+            f"; {len(names)} failure{'s' * (len(names) != 1)} also failing on {history.branch} "
+            "treated as warnings (base-failures-as-warnings)"
+        )
+        said += [
+            f"{name} also fails on {history.branch}; treated as a warning (base-failures-as-warnings)" for name in names
+        ]
+    return said
