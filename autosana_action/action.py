@@ -217,6 +217,7 @@ class ActionRun:
                 self.publisher.start_check(batch_id, first_group)
                 self.publisher.previous_state()
                 self.publisher.base_history(settings.base_history)
+                self.publisher.progress(status)
 
             polled = poll(
                 client,

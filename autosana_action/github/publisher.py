@@ -15,6 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
+from ..autosana.models import BatchStatus
 from ..outcome import outcome_for
 from ..report import markdown as md
 from ..report.base_compare import BaseHistory
@@ -27,6 +28,7 @@ from . import readme
 from .base_history import check_marker, our_app, read_base_history
 from .context import EventContext
 from .identity import Identity, identity_of
+from .progress import Progress
 
 if TYPE_CHECKING:
     from github import Github, GithubException
@@ -95,6 +97,7 @@ class GitHubPublisher:
         self._repo_handle: Repository | None = None
         self.target = Target(context.pr_number, context.head_sha)
         self._base: tuple[BaseHistory | None] | None = None  # read once
+        self._progress: Progress | None = None
 
     @property
     def _token(self) -> str:
@@ -308,6 +311,12 @@ class GitHubPublisher:
             if report.batch_id:
                 fields["external_id"] = report.batch_id
             self._check_completed = self._create_check(fields) is not None
+
+    def progress(self, status: BatchStatus) -> None:
+        """While polling: the check run (and with progress-comment the comment) show how far it is."""
+        if self._progress is None:
+            self._progress = Progress(self, comment=self.settings.progress_comment)
+        self._progress.offer(status)
 
     def base_history(self, count: int) -> BaseHistory | None:
         """On a pull request, the base branch's last ``count`` results of our check name, read once
