@@ -30,9 +30,15 @@ class ReadFailed(Exception):
     pass
 
 
-def check_marker(report: Report) -> str:
-    """The digest our check run carries: only for a batch that completed (a timed-out or cancelled
-    one would pass for what the base does); per target for a merged report."""
+def check_text(report: Report) -> dict[str, str]:
+    """The check run output's ``text``: our digest alone (a hidden comment, so nothing shows), only
+    for a batch that completed (a timed-out or cancelled one would pass for what the base does);
+    per target for a merged report."""
+    marker = _marker(report)
+    return {"text": marker} if marker else {}
+
+
+def _marker(report: Report) -> str:
     if isinstance(report, MergedReport):
         targets = {
             s.name: flow_outcomes(s.report.status)
@@ -109,7 +115,7 @@ def _ours(answer: Any, sha: str, check_name: str, app_slug: str, unreadable: lis
     for run in ours:
         output = run.get("output") if isinstance(run.get("output"), dict) else {}
         try:
-            digest = decode(output.get("summary") if isinstance(output, dict) else None)
+            digest = decode(output.get("text") if isinstance(output, dict) else None)
         except Unreadable as exc:
             unreadable.append(str(exc))
             continue

@@ -25,7 +25,7 @@ from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
 from . import readme
-from .base_history import check_marker, our_app, read_base_history
+from .base_history import check_text, our_app, read_base_history
 from .context import EventContext
 from .identity import Identity, identity_of
 from .progress import Progress
@@ -200,8 +200,7 @@ class GitHubPublisher:
 
     def _check_summary(self, report: Report) -> str:
         try:
-            layout = Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400, marker=check_marker(report))
-            return self._render(report, layout)
+            return self._render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
         except Exception as exc:  # the check must still be completed, with what is known
             return f"{md.text(report.headline)}\n\nThe full report could not be rendered ({type(exc).__name__})."
 
@@ -294,7 +293,7 @@ class GitHubPublisher:
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
             "completed_at": datetime.now(UTC),
-            "output": {"title": _title(report), "summary": self._check_summary(report)},
+            "output": {"title": _title(report), "summary": self._check_summary(report), **check_text(report)},
         }
         details = _details_url(report) or self.context.workflow_run_url
         if details:
@@ -324,7 +323,8 @@ class GitHubPublisher:
         if self._base is None:
             base, repo, gh = self.context.base_ref, self.context.repository, self._gh if self._repo else None
             slug = our_app(self._check, self._token)
-            if not (count and base and repo and gh and slug) or self.target.pr_number is None:
+            token_refused = self._given_up == set(Part) and not self.context.read_only_fork  # a 401
+            if not (count and base and repo and gh and slug) or self.target.pr_number is None or token_refused:
                 self._base = (None,)
             else:
                 get = gh.requester.requestJsonAndCheck

@@ -1,10 +1,10 @@
 """The compact record of a finished run's per-flow outcomes that our check run carries, so a later
 pull request can compare itself with the base branch without any storage of our own.
 
-It sits at the very start of the check run's summary as a hidden HTML comment. Nothing taken from
-an API answer can forge it there: every untrusted text we render is escaped (``<`` becomes
-``&lt;``), so ``<!--`` only ever appears where we write it, and the reader only believes a marker
-at the start of a check run our own app created."""
+It is the whole ``text`` of the check run's output, a hidden HTML comment (the summary keeps its
+full size for the report). Nothing taken from an API answer can forge it: every untrusted text we
+render is escaped (``<`` becomes ``&lt;``), so ``<!--`` only ever appears where we write it, and
+the reader only believes a marker at the start of a completed check run our own app created."""
 
 from __future__ import annotations
 

@@ -477,17 +477,18 @@ class FakeGitHub:
         repo: str,
         sha: str,
         name: str,
-        summary: str,
+        text: str,
         *,
         app_slug: str = "github-actions",
         conclusion: str = "failure",
     ) -> dict[str, Any]:
-        """Seed a completed check run on commit ``sha``, created by the app ``app_slug``."""
+        """Seed a completed check run on commit ``sha`` whose output text is ``text``, created by the app
+        ``app_slug``."""
         body = {"name": name, "head_sha": sha, "status": "completed", "conclusion": conclusion}
         with self.lock:
             op = self._ops[("POST", "/repos/{owner}/{repo}/check-runs")]
             status, run, _ = self._create_check_run(
-                Call(repo, {}, {}, {**body, "output": {"title": "t", "summary": summary}}, op)
+                Call(repo, {}, {}, {**body, "output": {"title": "t", "summary": "A report", "text": text}}, op)
             )
             assert status == 201, run
             run["app"].update(slug=app_slug, name=app_slug.title())
