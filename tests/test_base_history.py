@@ -7,11 +7,13 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from pathlib import Path
 from typing import Any
 
 from action_harness import ActionResult, ActionRunner
 from conftest import CHECKOUT, base_inputs
 from support.fake_github import FakeGitHub
+from test_merge import Workflow
 
 from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.report.digest import Digest, Outcome, decode
@@ -179,3 +181,28 @@ def test_a_new_failure_still_fails_with_failures_as_warnings(
     github.add_check_run(repo, sha(2), "Autosana", digest(expired=Outcome.PASSED))
     result = runner.run(base_inputs(sim, suite_ids=CHECKOUT, base_failures_as_warnings="true"))
     assert result.returncode == 1 and "treated as warning" not in comment(github, pr_event)
+
+
+def test_merge_mode_compares_each_target_with_the_same_target_on_the_base(
+    tmp_path: Path, sim: AutosanaSimulator, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    repo, pr = repo_of(pr_event), pr_event["pull_request"]
+    github.add_pull(repo, pr["number"], pr["head"]["sha"], pr["head"]["ref"])
+    github.add_commits(repo, BASE, [sha(2)])
+    targets = {"web": {EXPIRED: Outcome.FAILED}, "android": {EXPIRED: Outcome.PASSED}}
+    github.add_check_run(repo, sha(2), "Autosana", Digest(targets).encode())
+    matrix = Workflow(tmp_path, pr_event, github, sim)
+    matrix.job("android", suite_ids=CHECKOUT)
+    matrix.job("web")
+    result = matrix.merge()
+    assert result.returncode == 1
+    body = comment(github, pr_event)
+    web, android = body.index("### ❌ web"), body.index("### ❌ android")
+    assert f"also failing on {BASE} (1 of 1" in body and "new in this PR" in body
+    assert (
+        f"**1 failure: 1 also failing on {BASE}**" in body[web:] and "**1 failure: 1 new in this PR**" in body[android:]
+    )
+    merged = next(r for r in github.check_runs() if r["head_sha"] == pr["head"]["sha"])
+    found = decode(merged["output"]["text"])
+    assert found is not None and set(found.targets) == {"web", "android"}
+    assert found.targets["web"][EXPIRED] is Outcome.FAILED

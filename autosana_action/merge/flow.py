@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..autosana.models import is_problem
 from ..github.context import EventContext
+from ..report.base_report import add_merged_base_comparison
 from ..report.merged import MergedReport, render_merged
 from ..report.merged_history import MergedState
 from ..report.render import JOB_SUMMARY, RESULT_ICONS
@@ -53,6 +54,8 @@ def merge_results(settings: Settings, context: EventContext, wf: Workflow, env: 
                 title="Matrix jobs post too",
             )
         report = merged_report(sections, previous, check_name=settings.check_name, commit=context.head_sha)
+        for line in add_merged_base_comparison(report, publisher.base_history(settings.base_history)):
+            wf.notice(line)
     report.branch = context.branch
     report.workflow_run_url = context.workflow_run_url
     _log(wf, report, settings)

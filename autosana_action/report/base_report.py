@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..verdict import Result
 from .base_compare import BaseHistory, compare, treat_base_failures_as_warnings
+from .merged import MergedReport
 from .render import Report
 
 
@@ -30,3 +31,19 @@ def add_base_comparison(report: Report, history: BaseHistory | None, *, as_warni
             f"{name} also fails on {history.branch}; treated as a warning (base-failures-as-warnings)" for name in names
         ]
     return said
+
+
+def add_merged_base_comparison(report: MergedReport, history: BaseHistory | None) -> list[str]:
+    """Merge mode: each target beside the same target's results on the base; what is said about
+    the base as a whole (a refused read, no history yet) is said once, for the whole report."""
+    if history is None:
+        return []
+    said: list[str] = []
+    for section in report.sections:
+        if section.report is not None and section.report.status is not None:
+            section.report.base = compare(history, section.report.status, target=section.name)
+            said += section.report.base.notes
+            section.report.base.notes = []
+    once = list(dict.fromkeys(said))
+    report.notes += once
+    return once
