@@ -10,12 +10,14 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from action_harness import ActionResult, ActionRunner
+from action_harness import FAKE_GITHUB_TOKEN, ActionResult, ActionRunner
 from conftest import CHECKOUT, base_inputs
 from support.fake_github import FakeGitHub
 from test_merge import Workflow
 
 from autosana_action.autosana.simulator import AutosanaSimulator
+from autosana_action.github.base_history import read_base_history
+from autosana_action.github.side_client import getter, side_client
 from autosana_action.report.digest import Digest, Outcome, decode
 from autosana_action.report.history import run_key
 
@@ -206,3 +208,24 @@ def test_merge_mode_compares_each_target_with_the_same_target_on_the_base(
     found = decode(merged["output"]["text"])
     assert found is not None and set(found.targets) == {"web", "android"}
     assert found.targets["web"][EXPIRED] is Outcome.FAILED
+
+
+def test_reading_the_base_stops_at_its_time_budget_and_keeps_what_it_read(github: FakeGitHub) -> None:
+    repo = "octo-org/octo-repo"
+    github.add_commits(repo, BASE, [sha(n) for n in range(10, 0, -1)])
+    for n in range(1, 11):
+        github.add_check_run(repo, sha(n), "Autosana", digest(expired=Outcome.FAILED))
+    ticks = iter(range(0, 1000, 8))  # each look at the clock is 8 s later: a slow GitHub
+    history = read_base_history(
+        getter(side_client(github.url, FAKE_GITHUB_TOKEN, retries=0)),
+        repo,
+        BASE,
+        check_name="Autosana",
+        app_slug="github-actions",
+        count=10,
+        budget=20,
+        clock=lambda: float(next(ticks)),
+    )
+    assert len(history.runs) == 2 and history.reads == 3  # the list at 0 s, commits at 8 and 16 s
+    (notice,) = history.notices
+    assert f"Only 2 of {BASE}'s last 10 commits were read within 20 s" in notice

@@ -7,6 +7,7 @@ A read that is refused or fails only drops the comparison, with one notice."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from github.CheckRun import CheckRun
 
 MAX_COMMITS = 100  # one page of the commits list
+READ_BUDGET = 20.0  # seconds of reading, once, while the flows run
 
 # GET path (under the API root) and query -> the decoded JSON answer; raises on any failure.
 Get = Callable[[str, dict[str, Any]], Any]
@@ -64,7 +66,15 @@ def our_app(check: CheckRun | None, token: str) -> str | None:
 
 
 def read_base_history(
-    get: Get, repository: str, branch: str, *, check_name: str, app_slug: str, count: int
+    get: Get,
+    repository: str,
+    branch: str,
+    *,
+    check_name: str,
+    app_slug: str,
+    count: int,
+    budget: float = READ_BUDGET,
+    clock: Callable[[], float] = time.monotonic,
 ) -> BaseHistory:
     """``count`` commits of ``branch`` (newest first) and our digests on them."""
     history = BaseHistory(branch, 0)
@@ -75,7 +85,14 @@ def read_base_history(
         shas = [c["sha"] for c in commits if isinstance(c, dict) and isinstance(c.get("sha"), str)][:count]
         history.commits = len(shas)
         unreadable: list[str] = []
-        for sha in shas:
+        deadline = clock() + budget
+        for read, sha in enumerate(shas):
+            if clock() > deadline:
+                history.notices.append(
+                    f"Only {read} of {branch}'s last {len(shas)} commits were read within {budget:g} s; "
+                    "the comparison uses those."
+                )
+                break
             query = {"check_name": check_name, "per_page": 100}
             answer = get(f"{repo}/commits/{quote(sha, safe='')}/check-runs", query)
             history.reads += 1

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..autosana.models import BatchStatus
 from ..report.history import State
 from ..report.progress import Snapshot
+from .side_client import side_client
 
 if TYPE_CHECKING:
     from github import Github
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 CHECK_INTERVAL = 15.0
 COMMENT_INTERVAL = 60.0
-WRITE_TIMEOUT = 5
 
 
 @dataclass
@@ -91,17 +91,7 @@ class Progress:
 
     def _client(self) -> Github:
         if self._gh is None:
-            from github import Auth, Github
-
-            pub = self.publisher
-            self._gh = Github(
-                base_url=pub.context.api_url,
-                auth=Auth.Token(pub._token),
-                timeout=WRITE_TIMEOUT,
-                retry=0,
-                seconds_between_requests=None,
-                seconds_between_writes=None,
-            )
+            self._gh = side_client(self.publisher.context.api_url, self.publisher._token, retries=0)
         return self._gh
 
     def _patch(self, what: str, url: str, body: dict[str, object]) -> bool:

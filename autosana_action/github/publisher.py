@@ -29,6 +29,7 @@ from .base_history import check_text, our_app, read_base_history
 from .context import EventContext
 from .identity import Identity, identity_of
 from .progress import Progress
+from .side_client import getter, side_client
 
 if TYPE_CHECKING:
     from github import Github, GithubException
@@ -321,15 +322,13 @@ class GitHubPublisher:
         """On a pull request, the base branch's last ``count`` results of our check name, read once
         (at most count+1 reads; see base_history). None when not asked for or not possible."""
         if self._base is None:
-            base, repo, gh = self.context.base_ref, self.context.repository, self._gh if self._repo else None
-            slug = our_app(self._check, self._token)
+            base, repo, slug = self.context.base_ref, self.context.repository, our_app(self._check, self._token)
             token_refused = self._given_up == set(Part) and not self.context.read_only_fork  # a 401
-            if not (count and base and repo and gh and slug) or self.target.pr_number is None or token_refused:
+            if not (count and base and repo and slug and self._repo) or self.target.pr_number is None or token_refused:
                 self._base = (None,)
             else:
-                get = gh.requester.requestJsonAndCheck
                 history = read_base_history(
-                    lambda path, query: get("GET", path, parameters=query)[1],
+                    getter(side_client(self.context.api_url, self._token, retries=1)),
                     repo,
                     base,
                     check_name=self.settings.check_name,
