@@ -233,8 +233,11 @@ class ActionRun:
             if polled.outcome is not Outcome.CANCELLED and report.status is not None:
                 self._explain(fetcher, report)
                 history = self.publisher.base_history(settings.base_history)
-                for line in add_base_comparison(report, history, as_warnings=settings.base_failures_as_warnings):
-                    self.wf.warning(line) if "treated as a warning" in line else self.wf.notice(line)
+                said = add_base_comparison(report, history, as_warnings=settings.base_failures_as_warnings)
+                for line in said.notices:
+                    self.wf.notice(line)
+                for line in said.warnings:
+                    self.wf.warning(line)
         self._finish(settings, report, publish=True)
         return outcome_for(report.result, settings.fail_on_results).exit_code
 

@@ -3,18 +3,30 @@ failures the base shares count as warnings. By default the verdict does not chan
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..verdict import Result
 from .base_compare import BaseHistory, compare, treat_base_failures_as_warnings
 from .merged import MergedReport
 from .render import Report
 
 
-def add_base_comparison(report: Report, history: BaseHistory | None, *, as_warnings: bool = False) -> list[str]:
-    """Compare ``report``'s runs with ``history``; what to say in the log (notices and warnings)."""
+@dataclass
+class Said:
+    """What to tell the log about the comparison."""
+
+    notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def add_base_comparison(report: Report, history: BaseHistory | None, *, as_warnings: bool = False) -> Said:
+    """Compare ``report``'s runs with ``history``; with ``as_warnings``, failures that all also fail
+    on the base pass as warnings."""
+    said = Said()
     if history is None or report.status is None:
-        return []
+        return said
     report.base = compare(history, report.status)
-    said = list(report.base.notes)
+    said.notices += report.base.notes
     if (
         as_warnings
         and report.result is Result.FAILED
@@ -27,7 +39,7 @@ def add_base_comparison(report: Report, history: BaseHistory | None, *, as_warni
             f"; {len(names)} failure{'s' * (len(names) != 1)} also failing on {history.branch} "
             "treated as warnings (base-failures-as-warnings)"
         )
-        said += [
+        said.warnings += [
             f"{name} also fails on {history.branch}; treated as a warning (base-failures-as-warnings)" for name in names
         ]
     return said
