@@ -187,7 +187,9 @@ def test_a_refused_read_says_why_and_gives_no_hint() -> None:
 
 def test_zero_and_a_hundred_flows() -> None:
     empty = compare(BaseHistory("main", 1, [base_run(1, Pay=Outcome.FAILED)]), status())
-    assert empty.marks == {} and base_compare.headline(empty).startswith("**No failures**")
+    assert empty.marks == {} and base_compare.lines(empty) == []  # an empty batch is no "No failures"
+    one = compare(BaseHistory("main", 1, [base_run(1, Pay=Outcome.FAILED)]), status(("Pay", "passed")))
+    assert base_compare.lines(one)[0].startswith("**No failures** (compared with the last 1 run on main)")
     names = [f"Flow {i}" for i in range(100)]
     history = BaseHistory(
         "main", 1, [BaseRun("a" * 40, None, Digest({"": {run_key(G, n): Outcome.FAILED for n in names}}))]

@@ -61,6 +61,7 @@ class Mark:
 class BaseComparison:
     branch: str
     runs: int  # base runs with a digest that were compared
+    flows: int = 0  # flows in this run
     marks: dict[str, Mark] = field(default_factory=dict)  # failing flow key -> mark
     fixed: list[str] = field(default_factory=list)  # flow names failing on the base, passing here
     retried: list[str] = field(default_factory=list)  # flow names that passed here only after a retry
@@ -80,6 +81,7 @@ def compare(history: BaseHistory, status: BatchStatus, target: str = "") -> Base
             result.notes.append(HINT.format(base=history.branch))
         return result
     here = flow_outcomes(status)
+    result.flows = len(here)
     names = {run_key(g.name, r.name): r.name or r.id for g, r in status.runs()}
     for group, run in status.runs():
         key = run_key(group.name, run.name)
@@ -158,7 +160,7 @@ def lines(comparison: BaseComparison | None) -> list[str]:
     if comparison is None:
         return []
     out = [f"> {md.text(note, 600)}" for note in comparison.notes]
-    if comparison.runs:
+    if comparison.runs and comparison.flows:  # an empty batch has nothing to compare
         out.append(headline(comparison))
     base = md.text(comparison.branch, 60)
     for label, names in (
