@@ -9,22 +9,17 @@ from pathlib import Path
 from typing import TextIO
 
 from .autosana.client import ApiError, AutosanaClient
-from .autosana.details import DetailFetcher
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
-from .autosana.poller import Outcome, poll
-from .autosana.trigger import CiRun, GitTarget, trigger_body
-from .build.facts import BuildOutcome, GitFacts
-from .build.locate import LocatedBuild, locate
-from .build.stage import run_build_stage
-from .build.upload import UploadFailed
 from .cancellation import Cancellation, Cancelled
 from .crash import report_crash
+from .explain.details import DetailFetcher
 from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
 from .merge.flow import merge_results
 from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
+from .poll.poller import Outcome, poll
 from .redaction import protect_secrets
 from .report.conclusion import conclude
 from .report.console import RunLog, log_verdict
@@ -40,6 +35,11 @@ from .settings import (
     parse_settings,
     platform_family,
 )
+from .trigger.body import CiRun, GitTarget, trigger_body
+from .upload.facts import BuildOutcome, GitFacts
+from .upload.locate import LocatedBuild, locate
+from .upload.mobile import UploadFailed
+from .upload.stage import run_build_stage
 from .verdict import Counts, Result
 from .workflow import Workflow, plain
 

@@ -11,7 +11,7 @@ from action_harness import ActionRunner
 from conftest import LOGIN, base_inputs
 
 from autosana_action.autosana.client import ApiError, AutosanaClient, TransientApiError
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault
+from autosana_sim import AutosanaSimulator, Fault
 
 STATUS = "/api/v1/runs/status"
 TRIGGER = "/api/v1/flows/run"

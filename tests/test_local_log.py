@@ -14,8 +14,8 @@ from pathlib import Path
 from action_harness import ROOT, ActionRunner
 from conftest import API_KEY, CHECKOUT, LOGIN, base_inputs
 
-from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.workflow import Workflow
+from autosana_sim import AutosanaSimulator
 
 DB_PASSWORD = "hunter2-db-9c1e"
 COMMAND = re.compile(r"^\s*(::|##\[)", re.M)

@@ -11,7 +11,7 @@ from ..settings import Settings
 from ..workflow import Workflow
 from .facts import BuildOutcome, GitFacts
 from .locate import LocatedBuild
-from .upload import DEFAULT_TUNING, UploadTuning, upload_build
+from .mobile import DEFAULT_TUNING, UploadTuning, upload_build
 from .web import register_web_build
 
 
