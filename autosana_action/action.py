@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .autosana.client import ApiError, AutosanaClient
+from .autosana.inputs import DEFAULT_API_URL
 from .autosana.models import BatchStatus, TriggerResponse, is_problem
 from .cancellation import Cancellation, Cancelled
 from .crash import report_crash
@@ -17,6 +18,7 @@ from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
+from .inputs import InvalidInputs
 from .merge.flow import merge_results
 from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
 from .poll.poller import Outcome, poll
@@ -27,15 +29,9 @@ from .report.history import Comparison
 from .report.junit import write_junit
 from .report.render import Report, render_job_summary
 from .report.results_file import RESULTS_FILE, describe_job, write_results
-from .settings import (
-    DEFAULT_API_URL,
-    InvalidInputs,
-    Settings,
-    inputs_from_env,
-    parse_settings,
-    platform_family,
-)
+from .settings import Settings, inputs_from_env, parse_settings
 from .trigger.body import CiRun, GitTarget, trigger_body
+from .trigger.inputs import platform_family
 from .upload.facts import BuildOutcome, GitFacts
 from .upload.locate import LocatedBuild, locate
 from .upload.mobile import UploadFailed

@@ -18,7 +18,8 @@ from conftest import API_KEY
 
 from autosana_action.autosana.client import ApiError, AutosanaClient, TransientApiError
 from autosana_action.cancellation import Cancellation
-from autosana_action.settings import InvalidInputs, parse_settings
+from autosana_action.inputs import InvalidInputs
+from autosana_action.settings import parse_settings
 from autosana_action.upload.facts import GitFacts
 from autosana_action.upload.locate import locate
 from autosana_action.upload.mobile import UploadFailed, UploadTuning, upload_build

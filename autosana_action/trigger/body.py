@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..settings import Settings, parse_devices, platform_family
+from ..settings import Settings
+from .devices import parse_devices
+from .inputs import platform_family
 
 LATEST = "latest"
 
