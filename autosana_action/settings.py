@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, ValidationError
 
@@ -25,6 +25,9 @@ from .trigger import inputs as trigger
 from .trigger.inputs import TriggerInputs
 from .upload import inputs as upload
 from .upload.inputs import UploadInputs
+
+if TYPE_CHECKING:
+    from .upload.locate import LocatedBuild
 
 # Input name -> how to fix a bad value. The first sentence of each error says what is wrong;
 # this says what to do about it.
@@ -158,3 +161,24 @@ def _cross_check(s: Settings) -> list[InputProblem]:
     problems += upload.upload_problems(s)
     problems += trigger.selector_problems(s)
     return problems
+
+
+def input_warnings(s: Settings, build: LocatedBuild | None) -> list[str]:
+    """Inputs that are valid but do nothing here: said once, before anything starts."""
+    warnings: list[str] = []
+    if s.web_browser and not s.is_web:
+        warnings.append("web-browser is ignored for mobile runs (bundle-id is set).")
+    if s.suite_overrides and not s.resolve_suite_context:
+        warnings.append("suite-overrides is ignored because resolve-suite-context is false.")
+    if s.platform == "android-arm64-gplay":
+        warnings.append("platform android-arm64-gplay is deprecated; it is passed on to Autosana as given.")
+    if s.environment and s.platform == "chrome-extension":
+        warnings.append("environment is ignored for chrome-extension uploads.")
+    remap = s.enable_ios_keychain_access_group_remapping
+    if remap is not None and not (build and build.is_ipa and trigger.platform_family(s.platform or "") == "ios"):
+        warnings.append("enable-ios-keychain-access-group-remapping only applies to an iOS .ipa; ignored.")
+    if s.is_web and s.has_device_inputs:
+        warnings.append("device selection inputs are mobile-only; ignoring them for platform 'web'.")
+    if s.poll_interval < 10 and s.api_url == connection.DEFAULT_API_URL:
+        warnings.append(f"poll-interval {s.poll_interval:g}s is below the 10-15 s the Autosana API asks for.")
+    return warnings

@@ -108,7 +108,7 @@ class AutosanaSimulator(LocalServer):
     def elapsed(self, batch: Batch) -> float:
         return (time.time() - batch.created) * self.time_scale
 
-    def trigger(self, body: Any) -> tuple[int, Any]:
+    def _refusal(self, body: Any) -> tuple[int, Any] | None:
         problem = trigger_problem(body)
         if problem:
             return 422, {"detail": problem}
@@ -119,10 +119,17 @@ class AutosanaSimulator(LocalServer):
         if body.get("app_build_id") and self.builds is not None and body["app_build_id"] not in self.builds:
             return 404, {"detail": "Build not found for this app"}
         overrides = body.get("suite_overrides") or {}
-        assert isinstance(body, dict)
         for flow in body.get("flow_ids") or []:
             if flow in self.ambiguous_flows and body.get("resolve_suite_context", True) and flow not in overrides:
                 return 400, {"detail": f"Flow {flow} belongs to multiple suites; pass suite_overrides"}
+        return None
+
+    def trigger(self, body: Any) -> tuple[int, Any]:
+        refusal = self._refusal(body)
+        if refusal is not None:
+            return refusal
+        assert isinstance(body, dict)
+        ids = [*(body.get("suite_ids") or []), *(body.get("flow_ids") or [])]
         flow_keys = list(body.get("flow_keys") or [])
         keys = [
             *ids,

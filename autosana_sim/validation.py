@@ -4,6 +4,7 @@ lists for bad shapes, a plain ``detail`` string for bad combinations."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -20,8 +21,13 @@ def require_fields(body: Any, fields: tuple[str, ...]) -> Any:
 
 
 def trigger_problem(body: Any) -> Any:
+    """None for a body flows/run accepts; else the ``detail`` of its 422."""
     if not isinstance(body, dict):
         return [{"loc": ["body"], "msg": "Input should be a valid dictionary", "type": "dict_type"}]
+    return _shape_errors(body) or _combination_problem(body)
+
+
+def _shape_errors(body: dict[str, Any]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     for key in ("suite_ids", "flow_ids", "labels"):
         value = body.get(key)
@@ -48,24 +54,45 @@ def trigger_problem(body: Any) -> Any:
     ci = body.get("ci")
     if ci is not None and (not isinstance(ci, dict) or not isinstance(ci.get("publish_check", False), bool)):
         errors.append({"loc": ["body", "ci"], "msg": "Input should be a valid dictionary", "type": "dict_type"})
-    errors += _device_errors(body)
-    if errors:
-        return errors
-    if not body.get("bundle_id") and not body.get("app_id"):
-        return "Either bundle_id or app_id is required"
-    if body.get("bundle_id") and body.get("platform") not in ("ios", "android"):
-        return "platform must be 'ios' or 'android' when bundle_id is provided"
-    keyed = body.get("flow_keys") or body.get("suite_keys")
-    if keyed and (body.get("suite_ids") or body.get("flow_ids") or body.get("labels")):
-        return "flow_keys and suite_keys cannot be combined with flow_ids, suite_ids or labels"
-    if not (
-        keyed or body.get("suite_ids") or body.get("flow_ids") or body.get("labels") or body.get("run_changed_flows")
-    ):
-        return "At least one of suite_ids or flow_ids is required"
-    if body.get("device") is not None and body.get("devices") is not None:
-        return "Pass device or devices, not both"
-    if body.get("app_id") and (body.get("device") is not None or body.get("devices") is not None):
-        return "Device selection is for mobile apps"
+    return errors + _device_errors(body)
+
+
+def _keyed(body: dict[str, Any]) -> bool:
+    return bool(body.get("flow_keys") or body.get("suite_keys"))
+
+
+def _has_ids(body: dict[str, Any]) -> bool:
+    return bool(body.get("suite_ids") or body.get("flow_ids") or body.get("labels"))
+
+
+def _has_device(body: dict[str, Any]) -> bool:
+    return body.get("device") is not None or body.get("devices") is not None
+
+
+# The API's answers for bodies of the right shape that ask for something it cannot do, in order.
+_COMBINATION_RULES: list[tuple[Callable[[dict[str, Any]], bool], str]] = [
+    (lambda b: not b.get("bundle_id") and not b.get("app_id"), "Either bundle_id or app_id is required"),
+    (
+        lambda b: bool(b.get("bundle_id")) and b.get("platform") not in ("ios", "android"),
+        "platform must be 'ios' or 'android' when bundle_id is provided",
+    ),
+    (
+        lambda b: _keyed(b) and _has_ids(b),
+        "flow_keys and suite_keys cannot be combined with flow_ids, suite_ids or labels",
+    ),
+    (
+        lambda b: not (_keyed(b) or _has_ids(b) or b.get("run_changed_flows")),
+        "At least one of suite_ids or flow_ids is required",
+    ),
+    (lambda b: b.get("device") is not None and b.get("devices") is not None, "Pass device or devices, not both"),
+    (lambda b: bool(b.get("app_id")) and _has_device(b), "Device selection is for mobile apps"),
+]
+
+
+def _combination_problem(body: dict[str, Any]) -> Any:
+    for broken, message in _COMBINATION_RULES:
+        if broken(body):
+            return message
     browser = body.get("web_browser")
     if browser is not None and str(browser).lower() not in BROWSERS:
         return f"Unsupported web_browser: {browser}"

@@ -12,7 +12,8 @@ from action_harness import ActionRunner
 from conftest import API_KEY, LOGIN, base_inputs
 
 from autosana_action.autosana import client as client_module
-from autosana_action.autosana.client import AutosanaClient, TransientApiError
+from autosana_action.autosana.client import AutosanaClient
+from autosana_action.autosana.errors import TransientApiError
 from autosana_action.cancellation import Cancellation
 from autosana_action.poll.poller import MIN_REQUEST_SECONDS, Outcome, poll
 from autosana_action.workflow import Workflow

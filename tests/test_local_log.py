@@ -106,7 +106,6 @@ def test_local_log_masks_without_printing_the_secret() -> None:
     wf.info("connecting with s3cret-value")
     with wf.group("Runs"), wf.untrusted():
         wf.info("::error::not a command")
-    wf.debug("hidden")
     assert out.getvalue() == "connecting with ***\nRuns\n\u200b::error::not a command\n"
 
 

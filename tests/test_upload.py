@@ -16,7 +16,8 @@ import pytest
 import requests
 from conftest import API_KEY
 
-from autosana_action.autosana.client import ApiError, AutosanaClient, TransientApiError
+from autosana_action.autosana.client import AutosanaClient
+from autosana_action.autosana.errors import ApiError, TransientApiError
 from autosana_action.cancellation import Cancellation
 from autosana_action.inputs import InvalidInputs
 from autosana_action.settings import parse_settings

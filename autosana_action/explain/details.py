@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from ..autosana.client import ApiError, AutosanaClient
+from ..autosana.client import AutosanaClient
+from ..autosana.errors import ApiError
 from ..autosana.models import PASSED, BatchStatus, Run, RunDetail, is_problem
 
 MAX_PROBLEM_DETAILS = 100

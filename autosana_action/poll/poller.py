@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..autosana.client import ApiError, AutosanaClient, TransientApiError
+from ..autosana.client import AutosanaClient
+from ..autosana.errors import ApiError, TransientApiError
 from ..autosana.models import BatchStatus
 from ..cancellation import Cancellation, Cancelled
 from ..workflow import Workflow
