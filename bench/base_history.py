@@ -24,6 +24,7 @@ from action_harness import FAKE_GITHUB_TOKEN
 from support.fake_github import FakeGitHub
 
 from autosana_action.autosana.models import BatchStatus
+from autosana_action.github.base_history import BaseReader
 from autosana_action.github.context import EventContext
 from autosana_action.github.progress import Progress
 from autosana_action.github.publisher import GitHubPublisher
@@ -78,7 +79,7 @@ def comparison_cost(commits: int, flows: int, repeat: int) -> tuple[int, float, 
             before = len(github.requests)
             pub = publisher(github, commits)
             started = time.perf_counter()
-            history = pub.base_history(commits)
+            history = BaseReader(pub, commits).history()
             times.append((time.perf_counter() - started) * 1000)
             reads = len(github.requests) - before
             assert history is not None and len(history.runs) == commits, history

@@ -15,11 +15,11 @@ from conftest import CHECKOUT, base_inputs
 from support.fake_github import FakeGitHub
 from test_merge import Workflow
 
-from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.github.base_history import read_base_history
 from autosana_action.github.side_client import getter, side_client
 from autosana_action.report.digest import Digest, Outcome, decode
 from autosana_action.report.history import run_key
+from autosana_sim import AutosanaSimulator
 
 BASE = "master"  # the webhook example's base branch
 COMMITS = "/repos/{owner}/{repo}/commits"

@@ -13,7 +13,6 @@ from conftest import API_KEY, base_inputs
 from support.fake_github import FakeGitHub
 
 from autosana_action.autosana.models import BatchStatus
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
 from autosana_action.github.context import EventContext
 from autosana_action.github.progress import Progress
 from autosana_action.github.publisher import GitHubPublisher, comment_marker
@@ -22,6 +21,7 @@ from autosana_action.report.render import Report
 from autosana_action.settings import parse_settings
 from autosana_action.verdict import Result
 from autosana_action.workflow import Workflow
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 REPO = "octo-org/octo-repo"
 SHA = "c" * 40
@@ -66,6 +66,13 @@ def running(*statuses: str, name: str = "Flow") -> BatchStatus:
     )
 
 
+def first_status(pub: GitHubPublisher, clock: Clock, *, comment: bool = False) -> Progress:
+    """Progress as the poll stage drives it: the first status comes with the check run's creation."""
+    progress = Progress(pub, comment=comment, clock=clock)
+    progress.offer(running("queued"))
+    return progress
+
+
 def patches(github: FakeGitHub, template: str) -> int:
     return len([r for r in github.requests if r.method == "PATCH" and r.operation == template])
 
@@ -74,7 +81,7 @@ def test_updates_only_when_something_changed_and_at_most_every_interval(github: 
     clock, log = Clock(), io.StringIO()
     pub = publisher(github, log)
     pub.start_check("batch-1", None)
-    progress = Progress(pub, clock=clock)
+    progress = first_status(pub, clock)
     timeline = [
         (5, running("running", "queued")),  # changed, but too soon after the check was created
         (16, running("running", "queued")),  # due now: sent
@@ -100,7 +107,7 @@ def test_a_minute_of_polling_every_second_sends_at_most_four_updates(github: Fak
     clock = Clock()
     pub = publisher(github, io.StringIO())
     pub.start_check("batch-1", None)
-    progress = Progress(pub, clock=clock)
+    progress = first_status(pub, clock)
     for second in range(60):
         clock.now = 1000 + second
         progress.offer(running(*(["passed"] * second + ["running"] * (60 - second))))  # a flow ends each second
@@ -111,7 +118,7 @@ def test_a_refused_update_stops_the_updates_not_the_run(github: FakeGitHub) -> N
     clock, log = Clock(), io.StringIO()
     pub = publisher(github, log)
     pub.start_check("batch-1", None)
-    progress = Progress(pub, clock=clock)
+    progress = first_status(pub, clock)
     github.fail_matching = [("PATCH", "/check-runs/" + str(github.check_runs()[0]["id"]), 403)]
     for at, status in ((16, running("running")), (40, running("failed"))):
         clock.now = 1000 + at
@@ -126,7 +133,7 @@ def test_the_final_report_replaces_the_progress_and_no_update_follows_it(github:
     clock = Clock()
     pub = publisher(github, io.StringIO())
     pub.start_check("batch-1", None)
-    progress = Progress(pub, clock=clock)
+    progress = first_status(pub, clock)
     clock.now += 20
     progress.offer(running("running"))
     pub.finish_check(Report(result=Result.PASSED, headline="1 passed"))
@@ -140,7 +147,7 @@ def test_hostile_flow_names_stay_inert_in_progress(github: FakeGitHub) -> None:
     clock = Clock()
     pub = publisher(github, io.StringIO())
     pub.start_check("batch-1", None)
-    progress = Progress(pub, clock=clock)
+    progress = first_status(pub, clock)
     clock.now += 20
     progress.offer(running("failed", name="<!-- x --> @octocat </details> |"))
     summary = github.check_runs()[0]["output"]["summary"]
@@ -152,7 +159,7 @@ def test_the_comment_shows_progress_created_once_then_edited(github: FakeGitHub)
     clock = Clock()
     pub = publisher(github, io.StringIO(), progress_comment="true")
     pub.start_check("batch-1", None)
-    progress = Progress(pub, comment=True, clock=clock)
+    progress = first_status(pub, clock, comment=True)
     for at, status in (
         (16, running("running", "queued")),
         (61, running("failed", "running")),
@@ -175,7 +182,7 @@ def test_progress_keeps_the_record_of_the_last_report(github: FakeGitHub) -> Non
     github.add_comment(REPO, 7, comment_marker("Autosana") + record + "old report", "github-actions[bot]", "Bot")
     clock = Clock()
     pub = publisher(github, io.StringIO(), progress_comment="true")
-    progress = Progress(pub, comment=True, clock=clock)
+    progress = first_status(pub, clock, comment=True)
     clock.now += 61
     progress.offer(running("failed"))
     (comment,) = github.comments(REPO, 7)
@@ -186,7 +193,7 @@ def test_progress_keeps_the_record_of_the_last_report(github: FakeGitHub) -> Non
 def test_failures_mode_creates_no_comment_while_running(github: FakeGitHub) -> None:
     clock = Clock()
     pub = publisher(github, io.StringIO(), progress_comment="true", comment_mode="failures")
-    progress = Progress(pub, comment=True, clock=clock)
+    progress = first_status(pub, clock, comment=True)
     clock.now += 61
     progress.offer(running("failed"))
     assert github.comments(REPO, 7) == []

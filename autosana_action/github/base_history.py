@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..report.base_compare import BaseHistory, BaseRun
-from ..report.digest import Digest, Unreadable, decode, flow_outcomes
-from ..report.merged import MergedReport
-from ..report.render import Report
+from ..report.digest import Unreadable, decode
 from .identity import ACTIONS_APP, INSTALLATION_TOKEN_PREFIX
+from .refusals import Part
+from .side_client import getter, side_client
 
 if TYPE_CHECKING:
     from github.CheckRun import CheckRun
+
+    from .publisher import GitHubPublisher
 
 MAX_COMMITS = 100  # one page of the commits list
 READ_BUDGET = 20.0  # seconds of reading, once, while the flows run
@@ -32,25 +34,29 @@ class ReadFailed(Exception):
     pass
 
 
-def check_text(report: Report) -> dict[str, str]:
-    """The check run output's ``text``: our digest alone (a hidden comment, so nothing shows), only
-    for a batch that completed (a timed-out or cancelled one would pass for what the base does);
-    per target for a merged report."""
-    marker = _marker(report)
-    return {"text": marker} if marker else {}
+class BaseReader:
+    """The base branch's recent results of our check name on a pull request, read once (the first
+    status, once our check run says which app we are) and kept for the report."""
 
+    def __init__(self, publisher: GitHubPublisher, count: int) -> None:
+        self.publisher, self.count = publisher, count
+        self._read: tuple[BaseHistory | None] | None = None
 
-def _marker(report: Report) -> str:
-    if isinstance(report, MergedReport):
-        targets = {
-            s.name: flow_outcomes(s.report.status)
-            for s in report.sections
-            if s.report is not None and s.report.status is not None and s.report.status.is_complete
-        }
-        return Digest(targets).encode() if targets else ""
-    if report.status is None or not report.status.is_complete:
-        return ""
-    return Digest.of(report.status).encode()
+    def history(self) -> BaseHistory | None:
+        """None when not asked for (base-history 0) or not possible (no pull request or base
+        branch, no token, or a token GitHub refused)."""
+        if self._read is None:
+            self._read = (self._history(),)
+        return self._read[0]
+
+    def _history(self) -> BaseHistory | None:
+        pub, context = self.publisher, self.publisher.context
+        base, repo, slug = context.base_ref, context.repository, our_app(pub._check, pub._token)
+        token_refused = pub._refusals.given_up == set(Part) and not context.read_only_fork  # a 401
+        if not (self.count and base and repo and slug and pub._repo) or pub.target.pr_number is None or token_refused:
+            return None
+        get = getter(side_client(context.api_url, pub._token, retries=1))
+        return read_base_history(get, repo, base, check_name=pub.settings.check_name, app_slug=slug, count=self.count)
 
 
 def our_app(check: CheckRun | None, token: str) -> str | None:

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from ..autosana.models import BatchStatus
 from ..report.history import State
 from ..report.progress import Snapshot
+from .publisher import GitHubPublisher, comment_marker
+from .refusals import Part
 from .side_client import side_client
 
 if TYPE_CHECKING:
     from github import Github
-
-    from .publisher import GitHubPublisher
 
 CHECK_INTERVAL = 15.0
 COMMENT_INTERVAL = 60.0
@@ -69,18 +69,18 @@ class Progress:
     check_interval: float = CHECK_INTERVAL
     comment_interval: float = COMMENT_INTERVAL
     throttles: list[Throttle] = field(default_factory=list)
+    started: float = 0.0
     _gh: Github | None = None
     _warned: bool = False
-
-    def __post_init__(self) -> None:
-        self.started = self.clock()
-        self.throttles.append(Throttle(self._write_check, self.check_interval, self.clock))
-        if self.comment:
-            self.throttles.append(Throttle(self._write_comment, self.comment_interval, self.clock))
 
     def offer(self, status: BatchStatus) -> None:
         if status.is_complete:
             return  # the final report follows at once
+        if not self.throttles:  # the first status: the check run was just created, saying it runs
+            self.started = self.clock()
+            self.throttles.append(Throttle(self._write_check, self.check_interval, self.clock))
+            if self.comment:
+                self.throttles.append(Throttle(self._write_comment, self.comment_interval, self.clock))
         snapshot = Snapshot.of(status)
         for throttle in self.throttles:
             throttle.offer(snapshot)
@@ -121,8 +121,6 @@ class Progress:
         existing = pub._existing_comment()
         if not pub._comment_known:
             return False
-        from .publisher import comment_marker
-
         state = State.decode(existing.body or "") if existing is not None else None
         body = comment_marker(pub.settings.check_name) + (state.encode() if state else "")
         body += snapshot.comment(pub.settings.check_name, self.clock() - self.started)
@@ -137,8 +135,6 @@ class Progress:
         pub = self.publisher
         assert pub._repo is not None and pub.target.pr_number is not None
         issue = pub._repo.get_issue(pub.target.pr_number)
-        from .publisher import Part
-
         created = pub._call(pub._ask("write the PR comment", Part.COMMENT), lambda: issue.create_comment(body))
         if created is None:
             # Unknown whether it was created: the final report looks again rather than duplicate it.

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..autosana.models import is_problem
+from ..github.base_history import BaseReader
 from ..github.context import EventContext
-from ..report.base_report import add_merged_base_comparison
+from ..report.base_report import add_merged_base_comparison, store_digest
 from ..report.merged import MergedReport, render_merged
 from ..report.merged_history import MergedState
 from ..report.render import JOB_SUMMARY, RESULT_ICONS
@@ -54,8 +55,9 @@ def merge_results(settings: Settings, context: EventContext, wf: Workflow, env: 
                 title="Matrix jobs post too",
             )
         report = merged_report(sections, previous, check_name=settings.check_name, commit=context.head_sha)
-        for line in add_merged_base_comparison(report, publisher.base_history(settings.base_history)):
+        for line in add_merged_base_comparison(report, BaseReader(publisher, settings.base_history).history()):
             wf.notice(line)
+        store_digest(report)
     report.branch = context.branch
     report.workflow_run_url = context.workflow_run_url
     _log(wf, report, settings)
@@ -92,12 +94,24 @@ def _log(wf: Workflow, report: MergedReport, settings: Settings) -> None:
         for problem in report.notes:
             wf.error(plain(problem, 1000), title="Cannot merge the Autosana results")
         return
-    annotations = 0
-    annotate = wf.error if settings.fail_on_results else wf.warning
     with wf.untrusted():
         for section in report.sections:
             headline = section.report.headline if section.report is not None else "missing: no results file"
             wf.info(f"{RESULT_ICONS[section.result]} {plain(section.name, 100)}: {plain(headline, 300)}")
+    _annotate(wf, report, settings)
+    headline = f"{report.check_name}: {report.headline}"
+    if report.result in (Result.PASSED, Result.TRIGGERED):
+        wf.info(f"✅ {plain(headline, 400)}")
+    elif report.result is Result.NO_FLOWS or not settings.fail_on_results:
+        wf.warning(plain(headline, 400))
+    else:
+        wf.error(plain(headline, 400))
+
+
+def _annotate(wf: Workflow, report: MergedReport, settings: Settings) -> None:
+    """A missing target, and each run that did not pass (up to MAX_ANNOTATIONS), as annotations."""
+    annotations = 0
+    annotate = wf.error if settings.fail_on_results else wf.warning
     for section in report.sections:
         if section.report is None:
             wf.error(
@@ -120,10 +134,3 @@ def _log(wf: Workflow, report: MergedReport, settings: Settings) -> None:
             annotate(message, title=f"{plain(section.name, 60)} › {plain(group.name, 80)} › {plain(run.name, 120)}")
     if annotations > MAX_ANNOTATIONS:
         wf.notice(f"{annotations - MAX_ANNOTATIONS} more runs did not pass; see the job summary.")
-    headline = f"{report.check_name}: {report.headline}"
-    if report.result in (Result.PASSED, Result.TRIGGERED):
-        wf.info(f"✅ {plain(headline, 400)}")
-    elif report.result is Result.NO_FLOWS or not settings.fail_on_results:
-        wf.warning(plain(headline, 400))
-    else:
-        wf.error(plain(headline, 400))

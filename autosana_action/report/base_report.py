@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..verdict import Result
 from .base_compare import BaseHistory, compare, treat_base_failures_as_warnings
+from .digest import Digest, flow_outcomes
 from .merged import MergedReport
 from .render import Report
 
@@ -59,3 +60,19 @@ def add_merged_base_comparison(report: MergedReport, history: BaseHistory | None
     once = list(dict.fromkeys(said))
     report.notes += once
     return once
+
+
+def store_digest(report: Report) -> None:
+    """Our check run's output ``text`` becomes the digest alone (a hidden comment, so nothing
+    shows), for a batch that completed only (a timed-out or cancelled one would pass for what the
+    base does); per target for a merged report."""
+    if isinstance(report, MergedReport):
+        targets = {
+            s.name: flow_outcomes(s.report.status)
+            for s in report.sections
+            if s.report is not None and s.report.status is not None and s.report.status.is_complete
+        }
+        if targets:
+            report.check_output["text"] = Digest(targets).encode()
+    elif report.status is not None and report.status.is_complete:
+        report.check_output["text"] = Digest.of(report.status).encode()
