@@ -75,7 +75,7 @@ def comparison_cost(commits: int, flows: int, repeat: int) -> tuple[int, float, 
                 run_key("Bench", f"Flow {i}"): Outcome.FAILED if i % 7 == 0 else Outcome.PASSED for i in range(flows)
             }
             for sha in shas:
-                github.add_check_run(REPO, sha, "Autosana", Digest({"": outcomes}).encode())
+                github.add_check_run(REPO, sha, "Autosana", Digest({"": outcomes}, "main").encode())
             before = len(github.requests)
             pub = publisher(github, commits)
             started = time.perf_counter()

@@ -51,10 +51,10 @@ def payload(data: object) -> str:
 # -- the digest ---------------------------------------------------------------------------------
 def test_a_digest_round_trips_with_retries_folded_into_a_pass() -> None:
     batch = status(("Pay", "failed"), ("Login", "skipped"), ("Login", "passed"), ("Logout", "passed"), ("Odd", "weird"))
-    marker = Digest.of(batch).encode()
+    marker = Digest.of(batch, branch="main").encode()
     assert marker.startswith("<!-- autosana-digest v1 ") and marker.endswith(" -->\n")
     digest = decode(marker + "## the report")
-    assert digest is not None
+    assert digest is not None and digest.branch == "main"
     assert digest.targets[""] == {
         run_key(G, "Pay"): Outcome.FAILED,
         run_key(G, "Login"): Outcome.RETRIED,

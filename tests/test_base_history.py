@@ -36,9 +36,9 @@ def repo_of(event: dict[str, Any]) -> str:
     return str(event["repository"]["full_name"])
 
 
-def digest(**flows: Outcome) -> str:
+def digest(branch: str = BASE, **flows: Outcome) -> str:
     keys = {"expired": EXPIRED, "saved": SAVED}
-    return Digest({"": {keys[name]: outcome for name, outcome in flows.items()}}).encode() + "## report\n"
+    return Digest({"": {keys[name]: outcome for name, outcome in flows.items()}}, branch).encode()
 
 
 def comment(github: FakeGitHub, event: dict[str, Any]) -> str:
@@ -88,6 +88,19 @@ def test_our_finished_check_run_carries_the_digest_for_the_next_pull_request(
     found = decode(check["output"]["text"])
     assert found is not None
     assert found.targets[""] == {EXPIRED: Outcome.FAILED, SAVED: Outcome.PASSED}
+    assert found.branch == "changes"  # the pull request's head: never read as a run of the base
+
+
+def test_a_pull_requests_run_on_a_commit_of_the_base_is_not_the_base(
+    sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    """Merged pull requests bring their commits, and our check runs on them, into the base's history."""
+    repo = repo_of(pr_event)
+    github.add_commits(repo, BASE, [sha(2)])
+    github.add_check_run(repo, sha(2), "Autosana", digest("some-feature", expired=Outcome.FAILED))
+    runner.run(base_inputs(sim, suite_ids=CHECKOUT))
+    body = comment(github, pr_event)
+    assert "also failing" not in body and f"run this workflow on pushes to {BASE}" in body
 
 
 def test_a_new_failure_and_a_fix_are_told_apart(
@@ -192,7 +205,7 @@ def test_merge_mode_compares_each_target_with_the_same_target_on_the_base(
     github.add_pull(repo, pr["number"], pr["head"]["sha"], pr["head"]["ref"])
     github.add_commits(repo, BASE, [sha(2)])
     targets = {"web": {EXPIRED: Outcome.FAILED}, "android": {EXPIRED: Outcome.PASSED}}
-    github.add_check_run(repo, sha(2), "Autosana", Digest(targets).encode())
+    github.add_check_run(repo, sha(2), "Autosana", Digest(targets, BASE).encode())
     matrix = Workflow(tmp_path, pr_event, github, sim)
     matrix.job("android", suite_ids=CHECKOUT)
     matrix.job("web")

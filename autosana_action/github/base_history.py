@@ -102,7 +102,7 @@ def read_base_history(
             query = {"check_name": check_name, "per_page": 100}
             answer = get(f"{repo}/commits/{quote(sha, safe='')}/check-runs", query)
             history.reads += 1
-            run = _ours(answer, sha, check_name, app_slug, unreadable)
+            run = _ours(answer, sha, (check_name, app_slug, branch), unreadable)
             if run is not None:
                 history.runs.append(run)
     except Exception as exc:  # refused, missing, malformed or a network failure: no comparison
@@ -120,8 +120,10 @@ def read_base_history(
     return history
 
 
-def _ours(answer: Any, sha: str, check_name: str, app_slug: str, unreadable: list[str]) -> BaseRun | None:
-    """The newest completed check run of ours on this commit that carries a digest."""
+def _ours(answer: Any, sha: str, ours_by: tuple[str, str, str], unreadable: list[str]) -> BaseRun | None:
+    """The newest completed check run of ours (check name, app, branch it ran for) on this commit
+    that carries a digest."""
+    check_name, app_slug, branch = ours_by
     runs = answer.get("check_runs") if isinstance(answer, dict) else None
     if not isinstance(runs, list):
         raise ReadFailed("an answer without check runs")
@@ -142,7 +144,7 @@ def _ours(answer: Any, sha: str, check_name: str, app_slug: str, unreadable: lis
         except Unreadable as exc:
             unreadable.append(str(exc))
             continue
-        if digest is not None:
+        if digest is not None and digest.branch == branch:  # not a pull request's run on a commit there
             url = run.get("html_url")
             return BaseRun(sha, url if isinstance(url, str) else None, digest)
     return None

@@ -57,9 +57,9 @@ def merge_results(settings: Settings, context: EventContext, wf: Workflow, env: 
         report = merged_report(sections, previous, check_name=settings.check_name, commit=context.head_sha)
         for line in add_merged_base_comparison(report, BaseReader(publisher, settings.base_history).history()):
             wf.notice(line)
-        store_digest(report)
     report.branch = context.branch
     report.workflow_run_url = context.workflow_run_url
+    store_digest(report)
     _log(wf, report, settings)
     counts = report.counts or Counts({})
     outputs = {"result": report.result.value, "total-flows": str(counts.total)}

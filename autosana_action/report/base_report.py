@@ -73,6 +73,6 @@ def store_digest(report: Report) -> None:
             if s.report is not None and s.report.status is not None and s.report.status.is_complete
         }
         if targets:
-            report.check_output["text"] = Digest(targets).encode()
+            report.check_output["text"] = Digest(targets, report.branch).encode()
     elif report.status is not None and report.status.is_complete:
-        report.check_output["text"] = Digest.of(report.status).encode()
+        report.check_output["text"] = Digest.of(report.status, branch=report.branch).encode()

@@ -76,13 +76,16 @@ def _outcome(runs: list[Run]) -> Outcome:
 
 @dataclass(frozen=True)
 class Digest:
-    """Per target ("" for a single job, the target's name in a merged report): flow key → outcome."""
+    """Per target ("" for a single job, the target's name in a merged report): flow key → outcome;
+    and the branch the run reported for, so a pull request's run (whose commits may later sit in
+    the base branch's history) never passes for a run of the base branch."""
 
     targets: dict[str, dict[str, Outcome]] = field(default_factory=dict)
+    branch: str | None = None
 
     @classmethod
-    def of(cls, status: BatchStatus, target: str = "") -> Digest:
-        return cls({target: flow_outcomes(status)})
+    def of(cls, status: BatchStatus, target: str = "", branch: str | None = None) -> Digest:
+        return cls({target: flow_outcomes(status)}, branch)
 
     def encode(self) -> str:
         """The hidden marker, at most MAX_MARKER_CHARS: when too many flows, the passing ones go first."""
@@ -90,18 +93,21 @@ class Digest:
         flows.sort(key=lambda f: _KEEP_ORDER.index(f[2]))
         flows = flows[:MAX_FLOWS]
         while True:
-            marker = _marker(flows)
+            marker = _marker(flows, self.branch)
             if len(marker) <= MAX_MARKER_CHARS or not flows:
                 return marker
             flows = flows[: len(flows) * 3 // 4]
 
 
-def _marker(flows: list[tuple[str, str, Outcome]]) -> str:
+def _marker(flows: list[tuple[str, str, Outcome]], branch: str | None) -> str:
     targets: dict[str, dict[str, str]] = {}
     for target, key, outcome in flows:
         by_outcome = targets.setdefault(target[:100], {})
         by_outcome[outcome.value] = by_outcome.get(outcome.value, "") + key
-    raw = json.dumps({"v": VERSION, "t": targets}, separators=(",", ":"), sort_keys=True).encode()
+    data: dict[str, object] = {"v": VERSION, "t": targets}
+    if branch:
+        data["b"] = branch[:255]
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     payload = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode()
     return f"<!-- autosana-digest v{VERSION} {payload} -->\n"
 
@@ -147,4 +153,5 @@ def _parse(data: object) -> Digest:
             for i in range(0, len(keys) - 9, 10):
                 if _KEY.fullmatch(keys[i : i + 10]):
                     flows[keys[i : i + 10]] = known[letter]
-    return Digest(targets)
+    branch = data.get("b")
+    return Digest(targets, branch if isinstance(branch, str) else None)
