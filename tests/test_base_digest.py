@@ -209,3 +209,34 @@ def test_failures_shared_with_the_base_may_be_warnings_only_when_all_are() -> No
     assert not base_compare.treat_base_failures_as_warnings(compare(history, errored), errored)
     terminated = status(("Pay", "failed"), group_status="terminated")
     assert not base_compare.treat_base_failures_as_warnings(compare(history, terminated), terminated)
+
+
+def test_a_batch_that_did_not_complete_leaves_no_digest() -> None:
+    from autosana_action.report.base_report import store_digest
+
+    done = Report(result=Result.FAILED, headline="1 failed", status=status(("Pay", "failed")), branch="main")
+    store_digest(done)
+    digest = decode(done.check_output["text"])
+    assert digest is not None and digest.branch == "main"
+    cut = status(("Pay", "failed"))
+    timed_out = Report(
+        result=Result.TIMED_OUT, headline="timed out", status=cut.model_copy(update={"is_complete": False})
+    )
+    store_digest(timed_out)
+    assert timed_out.check_output == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("base-history", "101"), ("base-history", "ten"), ("base-failures-as-warnings", "maybe")]
+)
+def test_the_new_inputs_are_checked(name: str, value: str) -> None:
+    from autosana_action.inputs import InvalidInputs
+    from autosana_action.settings import parse_settings
+
+    raw = {"api-key": "k", "bundle-id": "a.b", "platform": "ios", "labels": "smoke", name: value}
+    with pytest.raises(InvalidInputs) as caught:
+        parse_settings(raw)
+    (problem,) = caught.value.problems
+    assert problem.input == name and problem.fix
+    settings = parse_settings({k: v for k, v in raw.items() if k != name})
+    assert (settings.base_history, settings.base_failures_as_warnings, settings.progress_comment) == (10, False, False)
