@@ -240,3 +240,12 @@ def test_the_new_inputs_are_checked(name: str, value: str) -> None:
     assert problem.input == name and problem.fix
     settings = parse_settings({k: v for k, v in raw.items() if k != name})
     assert (settings.base_history, settings.base_failures_as_warnings, settings.progress_comment) == (10, False, False)
+
+
+def test_a_hostile_base_branch_name_and_check_url_stay_inert() -> None:
+    bad = BaseRun("a" * 40, "javascript:alert(1)", Digest({"": {run_key(G, "Pay"): Outcome.FAILED}}))
+    result = compare(BaseHistory("<!-- x --> @team | ``` #1", 1, [bad]), status(("Pay", "failed")))
+    text = "\n".join(base_compare.lines(result)) + base_compare.row_mark(result, run_key(G, "Pay"))
+    assert "also failing on" in text
+    for forbidden in ("<!--", "@team", " | ", "```", "#1", "javascript:"):
+        assert forbidden not in text, forbidden
