@@ -19,7 +19,7 @@ from autosana_action.github.base_history import read_base_history
 from autosana_action.github.side_client import getter, side_client
 from autosana_action.report.digest import Digest, Outcome, decode
 from autosana_action.report.history import run_key
-from autosana_sim import AutosanaSimulator
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 BASE = "master"  # the webhook example's base branch
 COMMITS = "/repos/{owner}/{repo}/commits"
@@ -242,3 +242,25 @@ def test_reading_the_base_stops_at_its_time_budget_and_keeps_what_it_read(github
     assert len(history.runs) == 2 and history.reads == 3  # the list at 0 s, commits at 8 and 16 s
     (notice,) = history.notices
     assert f"Only 2 of {BASE}'s last 10 commits were read within 20 s" in notice
+
+
+HUNDRED = "dddddddd-0000-4000-8000-000000000100"
+EMPTY = "dddddddd-0000-4000-8000-000000000000"
+
+
+def test_a_hundred_flows_and_none(
+    sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    repo = repo_of(pr_event)
+    sim.plan(HUNDRED, "Hundred", *(FlowPlan(f"Flow {i}", "failed" if i % 2 else "passed", 0.05) for i in range(100)))
+    sim.plan(EMPTY, "Empty")
+    on_base = {run_key("Hundred", f"Flow {i}"): Outcome.FAILED if i % 4 == 1 else Outcome.PASSED for i in range(100)}
+    github.add_commits(repo, BASE, [sha(2)])
+    github.add_check_run(repo, sha(2), "Autosana", Digest({"": on_base}, BASE).encode())
+    result = runner.run(base_inputs(sim, suite_ids=HUNDRED), timeout=90)
+    assert result.returncode == 1
+    assert f"**50 failures: 25 new in this PR, 25 also failing on {BASE}**" in comment(github, pr_event)
+    empty = runner.run(base_inputs(sim, suite_ids=EMPTY))
+    assert empty.outputs["result"] == "no_flows"
+    body = comment(github, pr_event)
+    assert "No failures" not in body and "failures:" not in body
