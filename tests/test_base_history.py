@@ -91,12 +91,13 @@ def test_our_finished_check_run_carries_the_digest_for_the_next_pull_request(
     assert found.branch == "changes"  # the pull request's head: never read as a run of the base
 
 
-def test_a_pull_requests_run_on_a_commit_of_the_base_is_not_the_base(
+def test_neither_a_pull_requests_run_nor_a_running_one_is_the_base(
     sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub, pr_event: dict[str, Any]
 ) -> None:
     """Merged pull requests bring their commits, and our check runs on them, into the base's history."""
     repo = repo_of(pr_event)
-    github.add_commits(repo, BASE, [sha(2)])
+    github.add_commits(repo, BASE, [sha(3), sha(2)])
+    github.add_check_run(repo, sha(3), "Autosana", digest(expired=Outcome.FAILED), conclusion=None)  # still running
     github.add_check_run(repo, sha(2), "Autosana", digest("some-feature", expired=Outcome.FAILED))
     runner.run(base_inputs(sim, suite_ids=CHECKOUT))
     body = comment(github, pr_event)

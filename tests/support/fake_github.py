@@ -480,11 +480,13 @@ class FakeGitHub:
         text: str,
         *,
         app_slug: str = "github-actions",
-        conclusion: str = "failure",
+        conclusion: str | None = "failure",
     ) -> dict[str, Any]:
-        """Seed a completed check run on commit ``sha`` whose output text is ``text``, created by the app
-        ``app_slug``."""
-        body = {"name": name, "head_sha": sha, "status": "completed", "conclusion": conclusion}
+        """Seed a check run on commit ``sha`` whose output text is ``text``, created by the app
+        ``app_slug``, completed with ``conclusion`` (None: in progress)."""
+        body: dict[str, Any] = {"name": name, "head_sha": sha, "status": "in_progress"}
+        if conclusion is not None:  # None: still in progress
+            body.update(status="completed", conclusion=conclusion)
         with self.lock:
             op = self._ops[("POST", "/repos/{owner}/{repo}/check-runs")]
             status, run, _ = self._create_check_run(
