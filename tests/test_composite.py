@@ -19,6 +19,7 @@ from action_harness import ACTION, FAKE_GITHUB_TOKEN, ROOT, ActionRunner
 from conftest import LOGIN, base_inputs
 from support.composite_runner import COMPOSITE, COMPOSITE_DIR, CompositeRunner
 from support.fake_github import FakeGitHub
+from support.wheels import pip_offline
 
 # The Docker action's end-to-end tests, collected again in this module, where `runner` below is
 # the composite runner: the same expectations, through the other variant.
@@ -32,30 +33,10 @@ from release_action import SETUP_PYTHON, composite_action_yml
 
 
 @pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The pinned requirements as wheels, downloaded once (pip's cache makes later sessions
-    offline): every composite run installs from here with PIP_NO_INDEX, never from the index."""
-    folder = tmp_path_factory.mktemp("wheelhouse")
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check"),
-            *("--only-binary=:all:", "--require-hashes", "-r", str(ROOT / "requirements.txt"), "-d", str(folder)),
-        ],
-        check=True,
-        timeout=300,
-    )
-    return folder
-
-
-@pytest.fixture(scope="session")
 def shared_runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One RUNNER_TEMP for the session: the first run builds the virtual environment (cold), the
     rest reuse it (warm), as steps on one runner do."""
     return tmp_path_factory.mktemp("runner_temp")
-
-
-def pip_offline(wheelhouse: Path) -> dict[str, str]:
-    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse)}
 
 
 @pytest.fixture
