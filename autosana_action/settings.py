@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -265,6 +265,14 @@ def _split_lines(value: Any) -> Any:
     return value
 
 
+def _leaves_workspace(path: str) -> bool:
+    """Absolute or climbing out, read as POSIX and as Windows reads it (a drive letter, a root,
+    backslashes): the composite action also runs on Windows runners."""
+    return any(
+        p.is_absolute() or p.drive or p.root or ".." in p.parts for p in (PurePosixPath(path), PureWindowsPath(path))
+    )
+
+
 def _sent_in_clear(url: str) -> bool:
     """Plain http to anything but this machine or a private network (names other than localhost
     count as public: where they resolve is not ours to trust)."""
@@ -433,7 +441,7 @@ class Settings(BaseModel):
     @field_validator("junit_path", "results")
     @classmethod
     def _inside_workspace(cls, value: str | None) -> str | None:
-        if value is not None and (PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts):
+        if value is not None and _leaves_workspace(value):
             raise ValueError(f"{value!r} is not a relative path inside the workspace")
         return value
 
