@@ -1,10 +1,11 @@
 """The composite variant (composite/action.yml) for macOS, Windows and Linux runners: generated
 from action.yml, and run the way the runner runs a composite action (no INPUT_* variables, steps
 with bash, expressions evaluated) against the simulator and the fake GitHub, with the Docker
-action's end-to-end expectations (test_action_e2e's tests run again here with this runner)."""
+action's end-to-end expectations (the e2e, reporting and upload tests run again with this runner)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import stat
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import test_action_e2e
+import test_github_reporting
+import test_upload_e2e
 import yaml
 from action_harness import ACTION, FAKE_GITHUB_TOKEN, ROOT, ActionRunner
 from conftest import LOGIN, base_inputs
@@ -21,15 +25,20 @@ from support.composite_runner import COMPOSITE, COMPOSITE_DIR, CompositeRunner
 from support.fake_github import FakeGitHub
 from support.wheels import pip_offline
 
-# The Docker action's end-to-end tests, collected again in this module, where `runner` below is
-# the composite runner: the same expectations, through the other variant.
-from test_action_e2e import *  # noqa: F403
-
 from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.composite import InputsJsonError, inputs_from_json, runner_env
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from release_action import SETUP_PYTHON, composite_action_yml
+
+# The Docker action's end-to-end tests that run the action through the `runner` fixture, collected
+# again in this module, where `runner` (below) is the composite runner: the same expectations
+# (outputs, summary, annotations, masking, cancellation, comment, check run, upload), through the
+# other variant.
+for _module in (test_action_e2e, test_github_reporting, test_upload_e2e):
+    for _name, _test in vars(_module).items():
+        if _name.startswith("test_") and "runner" in inspect.signature(_test).parameters:
+            globals()[_name] = _test
 
 
 @pytest.fixture(scope="session")
