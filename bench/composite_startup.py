@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from action_harness import ROOT, ActionRunner
 from support.composite_runner import CompositeRunner
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 SUITE = "99999999-0000-4000-8000-000000000001"
 IMAGE = "localhost/autosana-action:bench-composite"

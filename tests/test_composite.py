@@ -25,8 +25,8 @@ from support.composite_runner import COMPOSITE, COMPOSITE_DIR, CompositeRunner
 from support.fake_github import FakeGitHub
 from support.wheels import pip_offline
 
-from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.composite import InputsJsonError, inputs_from_json, runner_env
+from autosana_sim import AutosanaSimulator
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from release_action import SETUP_PYTHON, composite_action_yml
@@ -249,7 +249,8 @@ def test_composite_yaml_parses_as_github_reads_it() -> None:
     "path", ["C:\\reports\\junit.xml", "C:junit.xml", "\\\\server\\share\\junit.xml", "..\\junit.xml", "a\\..\\..\\x"]
 )
 def test_windows_paths_outside_the_workspace_are_refused(path: str) -> None:
-    from autosana_action.settings import InvalidInputs, parse_settings
+    from autosana_action.inputs import InvalidInputs
+    from autosana_action.settings import parse_settings
 
     with pytest.raises(InvalidInputs) as caught:
         parse_settings({"api-key": "k", "app-id": "web", "flow-ids": LOGIN, "junit-path": path})

@@ -16,8 +16,8 @@ from action_harness import FAKE_GITHUB_TOKEN, ROOT
 from conftest import API_KEY, CHECKOUT, LOGIN
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.cli import autosana_variables
+from autosana_sim import AutosanaSimulator
 
 COMMAND = re.compile(r"^\s*(::|##\[)", re.M)
 REPO = "octo-org/octo-repo"

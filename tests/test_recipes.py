@@ -22,7 +22,7 @@ from action_harness import FAKE_GITHUB_TOKEN, ROOT
 from conftest import API_KEY
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 README = (ROOT / "README.md").read_text()
 SUITE = "550e8400-e29b-41d4-a716-446655440000"
