@@ -1,19 +1,16 @@
 """The composite variant's entry: a composite action gets no ``INPUT_*`` variables, so its step
 passes every input in one variable, ``AUTOSANA_INPUTS_JSON: ${{ toJSON(inputs) }}``, and this
 turns it back into the same raw inputs the Docker action reads from ``INPUT_*``: every character
-kept (hyphenated names, several lines, quotes, CRLF), then the same run."""
+kept (hyphenated names, several lines, quotes, CRLF). composite/run.py then makes the same run."""
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Mapping
 
 from .settings import INPUT_NAMES
 
 INPUTS_VARIABLE = "AUTOSANA_INPUTS_JSON"
-EXIT_USAGE = 2
 
 
 class InputsJsonError(ValueError):
@@ -46,21 +43,9 @@ def runner_env(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if not k.upper().startswith("INPUT_") and k != INPUTS_VARIABLE}
 
 
-def main(env: Mapping[str, str] | None = None) -> int:
-    env = dict(os.environ if env is None else env)
+def composite_inputs(env: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The environment the run gets and its raw inputs, from the step's environment."""
     text = env.get(INPUTS_VARIABLE)
     if text is None:
-        print(f"::error::{INPUTS_VARIABLE} is not set: run this through composite/action.yml", flush=True)
-        return EXIT_USAGE
-    try:
-        raw = inputs_from_json(text)
-    except InputsJsonError as exc:
-        print(f"::error::{exc}", flush=True)
-        return EXIT_USAGE
-    from .action import run
-
-    return run(runner_env(env), raw)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        raise InputsJsonError(f"{INPUTS_VARIABLE} is not set: run this through composite/action.yml")
+    return runner_env(env), inputs_from_json(text)

@@ -274,3 +274,15 @@ def test_the_venv_python_is_under_scripts_on_windows(monkeypatch: pytest.MonkeyP
     venv, expected = Path("venv"), Path("venv", "Scripts", "python.exe")  # made before os.name changes
     monkeypatch.setattr(bootstrap.os, "name", "nt")
     assert bootstrap.venv_python(venv) == expected
+
+
+@pytest.mark.parametrize(("value", "words"), [(None, "is not set"), ("[]", "is not a JSON object")])
+def test_run_step_without_usable_inputs_json_says_why(value: str | None, words: str) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "GITHUB_ACTIONS": "true"}
+    if value is not None:
+        env["AUTOSANA_INPUTS_JSON"] = value
+    result = subprocess.run(
+        [sys.executable, str(COMPOSITE_DIR / "run.py")], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stdout.startswith("::error::AUTOSANA_INPUTS_JSON ") and words in result.stdout

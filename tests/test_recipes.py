@@ -43,12 +43,9 @@ def recipe(heading: str) -> tuple[str, str]:
 def ci_python(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> dict[str, str]:
     """A CI image's Python first on PATH, and pip pointed at local wheels only."""
     wheels = tmp_path_factory.mktemp("project_wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(wheels), ROOT],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
+    # sdist first, then the wheel from it: nothing stale from a build/ folder gets in.
+    build = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(wheels), str(ROOT)]
+    subprocess.run(build, check=True, timeout=300, capture_output=True)
     venv = tmp_path_factory.mktemp("ci_image") / "python"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     return {
