@@ -25,6 +25,7 @@ from support.composite_runner import COMPOSITE, COMPOSITE_DIR, CompositeRunner
 from support.fake_github import FakeGitHub
 from support.wheels import pip_offline
 
+import autosana_action
 from autosana_action.composite import InputsJsonError, inputs_from_json, runner_env
 from autosana_sim import AutosanaSimulator
 
@@ -286,3 +287,29 @@ def test_run_step_without_usable_inputs_json_says_why(value: str | None, words: 
     )
     assert result.returncode == 2
     assert result.stdout.startswith("::error::AUTOSANA_INPUTS_JSON ") and words in result.stdout
+
+
+def test_the_release_guard_refuses_an_outdated_composite_action(tmp_path: Path) -> None:
+    """The release workflow's `--check` fails when composite/action.yml was not regenerated."""
+    for path in ("action.yml", "release/action.yml", "composite/action.yml", "autosana_action/__init__.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text((ROOT / path).read_text())
+    script = tmp_path / "scripts" / "release_action.py"
+    script.parent.mkdir()
+    script.write_text((ROOT / "scripts" / "release_action.py").read_text())
+
+    def release_action(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=False)
+
+    assert release_action("--check", autosana_action.__version__).returncode == 0
+    stale = (tmp_path / "composite" / "action.yml").read_text()
+    action = tmp_path / "action.yml"
+    action.write_text(action.read_text().replace("Number of flows that passed.", "Flows that passed."))
+    assert release_action("--write").returncode == 0
+    assert "Flows that passed." in (tmp_path / "composite" / "action.yml").read_text(), "--write regenerates it"
+    (tmp_path / "composite" / "action.yml").write_text(stale)
+    failed = release_action("--check", autosana_action.__version__)
+    assert failed.returncode == 1
+    assert failed.stdout.splitlines() == [
+        "::error::composite/action.yml is out of date: run python scripts/release_action.py --write"
+    ]
