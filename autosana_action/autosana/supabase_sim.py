@@ -152,6 +152,9 @@ def _handler_for(store: SupabaseStorage) -> type[BaseHTTPRequestHandler]:
             if signed != f"{BUCKET}/{key}":
                 store.received.append(Received(key, headers, 403, size))
                 return self._json(403, "Unauthorized", why or "the token is for another object")
+            if size < int(length):
+                store.received.append(Received(key, headers, 400, size))
+                return self._json(400, "IncompleteBody", "the body is shorter than Content-Length")
             with store.lock:
                 store.objects[key] = (size, md5)
                 store.received.append(Received(key, headers, 200, size, md5))
