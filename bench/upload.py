@@ -28,7 +28,7 @@ MIB = 1024 * 1024
 def serve(count: int, drops: int, keeps_partial: bool) -> None:
     import random
 
-    from autosana_action.autosana.supabase_sim import SupabaseStorage, TusFault
+    from autosana_sim.supabase import SupabaseStorage, TusFault
 
     store = SupabaseStorage(hash_bodies=False).start()
     store.keeps_partial = keeps_partial
@@ -42,8 +42,8 @@ def serve(count: int, drops: int, keeps_partial: bool) -> None:
 
 
 def client(kind: str, url: str, path: str) -> None:
-    from autosana_action.build.resumable import ResumableTuning, TusUpload
-    from autosana_action.build.storage import put_file
+    from autosana_action.upload.resumable import ResumableTuning, TusUpload
+    from autosana_action.upload.storage import put_file
 
     size = Path(path).stat().st_size
     sent = size

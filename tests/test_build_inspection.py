@@ -21,9 +21,9 @@ from support.builds import (
     zipped_app,
 )
 
-from autosana_action.build.axml import manifest_package
-from autosana_action.build.bundle import zip_app
-from autosana_action.build.inspection import BuildIdentity, BuildRefused, inspect_build, platform_of
+from autosana_action.upload.axml import manifest_package
+from autosana_action.upload.bundle import zip_app
+from autosana_action.upload.inspection import BuildIdentity, BuildRefused, inspect_build, platform_of
 
 
 def refusal(path: Path) -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from autosana_action.autosana.supabase_sim import TUS_PATH, SupabaseStorage, TusFault
-from autosana_action.build.resumable import MIB, ResumableTuning, TusUnavailable, TusUpload, resumable
-from autosana_action.build.storage import StorageError, UploadStalled, UrlRefused
+from autosana_sim.supabase import TUS_PATH, SupabaseStorage, TusFault
+from autosana_action.upload.resumable import MIB, ResumableTuning, TusUnavailable, TusUpload, resumable
+from autosana_action.upload.storage import StorageError, UploadStalled, UrlRefused
 
 CHUNK = 1 * MIB
 TUNING = ResumableTuning(

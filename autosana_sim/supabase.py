@@ -8,7 +8,7 @@ Faults as the network and the service have them: a connection dropped mid-chunk 
 arrived are kept, as tus servers do, unless ``keeps_partial`` is off), a 5xx, a 409 offset
 mismatch, a signature that expired, a chunk that hangs, and a store without the TUS endpoint
 (404 or 405 on create). Like the S3-like store it keeps a digest and the size of each object,
-never the bytes. Tests, the bench and the demo use it; a normal action run never imports it."""
+never the bytes. Tests, the bench and the demo use it; the action never imports it."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from .local_server import LocalServer
-from .storage_sim import Received
+from .server import LocalServer
+from .storage import Received
 
 BUCKET = "app_builds"
 SIGN_PREFIX = "/storage/v1/object/upload/sign/"
