@@ -98,7 +98,7 @@ def test_a_simulator_build_named_ipa_is_refused(tmp_path: Path) -> None:
     path = ipa(tmp_path / "Shop.ipa", platform="iphonesimulator")
     message = refusal(path)
     assert "Simulator build" in message and "Payload/Shop.app/Info.plist" in message
-    assert "zip the .app folder" in message
+    assert "Zip the .app folder" in message
 
 
 @pytest.mark.parametrize("prefix", ["", "Payload/Nested/", "Other/"])

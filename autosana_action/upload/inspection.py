@@ -32,8 +32,9 @@ class BuildRefused(Exception):
     """A build Autosana cannot run, or one we cannot read."""
 
     def __init__(self, shown: str, found: str, fix: str) -> None:
-        super().__init__(f"{shown} {found}. Fix: {fix}")
-        self.shown = shown
+        self.problem = f"{shown} {found}"
+        self.fix = f"{fix[:1].upper()}{fix[1:]}."
+        super().__init__(f"{self.problem}. Fix: {self.fix}")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ class ResumableTuning:
     pause_unit: float = 1.0  # the pause after the n-th failure in a row is min(unit * 2**n, max_pause)
 
 
+DEFAULT_RESUMABLE = ResumableTuning()
+
+
 class TusUnavailable(StorageError):
     """The store has no TUS endpoint here (404/405 on create)."""
 
