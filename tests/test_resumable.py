@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from autosana_sim.supabase import TUS_PATH, SupabaseStorage, TusFault
 from autosana_action.upload.resumable import MIB, ResumableTuning, TusUnavailable, TusUpload, resumable
 from autosana_action.upload.storage import StorageError, UploadStalled, UrlRefused
+from autosana_sim.supabase import TUS_PATH, SupabaseStorage, TusFault
 
 CHUNK = 1 * MIB
 TUNING = ResumableTuning(
@@ -118,7 +118,7 @@ def test_failing_chunks_halve_the_chunk_size_and_good_ones_double_it(store: Supa
 
 def test_an_offset_mismatch_is_settled_by_reading_the_offset(store: SupabaseStorage, build: Path) -> None:
     store.faults.append(TusFault("conflict"))
-    upload, warnings = send(store.presign("k/app.apk"), build)
+    _, warnings = send(store.presign("k/app.apk"), build)
     assert store.objects["k/app.apk"] == (SIZE, md5(build))
     assert [p.status for p in store.calls("PATCH")][:2] == [409, 204]
     assert "409" in warnings[0]
@@ -143,7 +143,7 @@ def test_the_store_answers_409_to_a_wrong_offset(store: SupabaseStorage) -> None
 
 
 def test_an_expired_signature_needs_a_new_url(store: SupabaseStorage, build: Path) -> None:
-    with pytest.raises(UrlRefused, match="403.*jwt expired"):
+    with pytest.raises(UrlRefused, match=r"403.*jwt expired"):
         send(store.presign("k/app.apk", expires_in=-1), build)
     store.faults.append(TusFault("expire"))
     with pytest.raises(UrlRefused, match="403 while sending a chunk: jwt expired"):
@@ -154,7 +154,7 @@ def test_a_stall_fails_clearly(store: SupabaseStorage, build: Path) -> None:
     store.keeps_partial = False
     store.faults += [TusFault("hang", after_bytes=1000, delay=1.5) for _ in range(6)]
     tuning = ResumableTuning(chunk=CHUNK, min_chunk=CHUNK, stall_seconds=1.5, chunk_timeout=0.3, head_timeout=1.0)
-    with pytest.raises(UploadStalled, match="made no progress for 1.5 s.*keeps dropping the upload"):
+    with pytest.raises(UploadStalled, match=r"made no progress for 1.5 s.*keeps dropping the upload"):
         send(store.presign("k/app.apk"), build, tuning)
     assert "k/app.apk" not in store.objects
 

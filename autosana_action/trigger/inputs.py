@@ -244,8 +244,8 @@ def selector_problems(s: Settings) -> list[InputProblem]:
         problems.append(
             InputProblem(
                 "suite-ids",
-                "none of suite-ids, flow-ids, labels, suite-keys or flow-keys is set, run-changed-flows is false and "
-                "there is no build-path or url to upload, so there is nothing to run",
+                "none of suite-ids, flow-ids, labels, suite-keys, flow-keys or folder-paths is set, run-changed-flows "
+                "is false and there is no build-path or url to upload, so there is nothing to run",
             )
         )
     if not s.is_web:
