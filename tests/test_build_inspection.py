@@ -168,6 +168,14 @@ def test_an_app_folder_without_info_plist_is_refused(tmp_path: Path) -> None:
     assert "has no Info.plist" in refusal(app)
 
 
+@pytest.mark.parametrize("odd", ["com.shop\n::error::boom", "com shop", "", "x" * 300])
+def test_a_bundle_id_that_is_not_an_identifier_is_not_taken(tmp_path: Path, odd: str) -> None:
+    app = app_folder(tmp_path, odd)
+    assert inspect_build(app, "Shop.app").bundle_id is None
+    path = apk(tmp_path / "app.apk", binary_manifest(odd))
+    assert inspect_build(path, "app.apk").bundle_id is None
+
+
 def test_other_files_are_not_builds(tmp_path: Path) -> None:
     path = tmp_path / "app.tar.gz"
     path.write_bytes(b"x")

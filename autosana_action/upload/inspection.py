@@ -18,6 +18,7 @@ from .axml import manifest_package
 
 Target = Literal["emulator", "simulator", "device"]
 SIMULATOR, DEVICE = "iphonesimulator", "iphoneos"
+IDENTIFIER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,254}")
 # Info.plist is a few KB; a bigger "plist" is not one we read into memory.
 MAX_PLIST = 4 * 1024 * 1024
 MAX_MANIFEST = 8 * 1024 * 1024
@@ -61,7 +62,7 @@ def inspect_build(path: Path, shown: str) -> BuildIdentity:
             "Gradle's assemble task)",
         )
     if suffix == ".apk":
-        return BuildIdentity("android", "emulator", _apk_package(path))
+        return BuildIdentity("android", "emulator", _identifier(_apk_package(path)))
     if suffix == ".app":
         return _inspect_app_folder(path, shown)
     if suffix == ".ipa":
@@ -188,4 +189,11 @@ def _platform(info: dict[str, Any]) -> str:
 
 def _bundle_id(info: dict[str, Any]) -> str | None:
     value = info.get("CFBundleIdentifier")
-    return value.strip() or None if isinstance(value, str) else None
+    return _identifier(value) if isinstance(value, str) else None
+
+
+def _identifier(value: str | None) -> str | None:
+    """A bundle id or package name as such ids are written; anything else the file says is not
+    taken (it is untrusted text, and Autosana would not know the app by it)."""
+    text = (value or "").strip()
+    return text if IDENTIFIER.fullmatch(text) else None
