@@ -1,9 +1,9 @@
 """Mobile and extension builds: start-upload -> PUT to storage -> confirm-upload.
 
-Faults: a resumable upload goes on from the server's offset (transfer.py); a single PUT's storage
-5xx or dropped connection is retried with a fresh stream from disk; a 403
-(the pre-signed URL expired or was refused) gets one new start-upload; 429/5xx on start-upload are
-retried by the client. confirm-upload is never sent twice."""
+Faults: a resumable upload goes on from the server's offset (transfer.py); a single PUT's 5xx
+or dropped connection is retried with a fresh stream from disk; a 403 (the pre-signed URL
+expired or was refused) gets one new start-upload; 429/5xx on start-upload are retried by the
+client. confirm-upload is never sent twice."""
 
 from __future__ import annotations
 
