@@ -205,3 +205,13 @@ def test_a_plain_404_is_not_called_a_missing_build(sim: AutosanaSimulator, runne
     result = runner.run(base_inputs(sim))
     assert result.returncode == 2
     assert not any("commit under test" in e for e in result.commands("error"))
+
+
+@pytest.mark.parametrize(
+    ("triggered", "count"),
+    [([{"id": "a"}, {"id": "b"}], 2), ([], 0), (3, 3), (None, None), (True, None), ("x", None)],
+)
+def test_the_automation_count_is_read_from_a_list_or_a_number(triggered: object, count: int | None) -> None:
+    from autosana_action.autosana.upload_models import BuildRegistered
+
+    assert BuildRegistered.model_validate({"status": "success", "triggered_flows": triggered}).automations == count

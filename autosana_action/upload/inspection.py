@@ -136,7 +136,8 @@ def _inspect_zip(path: Path, shown: str) -> BuildIdentity:
         raise BuildRefused(
             shown,
             "has no <App>.app/Info.plist at its root, so the Simulator cannot install it",
-            "zip the .app folder itself (ditto -c -k --keepParent MyApp.app MyApp.zip), or name the .app folder",
+            "zip the .app folder itself (ditto -c -k --keepParent MyApp.app MyApp.zip), or name the .app folder "
+            "(a Chrome extension's .zip needs platform: chrome-extension)",
         )
     if _platform(info) == DEVICE:
         raise BuildRefused(
