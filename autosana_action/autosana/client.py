@@ -19,16 +19,8 @@ from urllib3.util.timeout import Timeout
 
 from .. import __version__
 from ..redaction import Redactor
-from .errors import (
-    HINTS,
-    ApiError,
-    TransientApiError,
-    describe_detail,
-    never_connected,
-    no_build_for_commit,
-    reason_of,
-    refuse_detail,
-)
+from . import errors
+from .errors import HINTS, ApiError, TransientApiError, describe_detail, never_connected, reason_of, refuse_detail
 from .models import BatchStatus, RunDetail, TriggerResponse
 from .upload_models import BuildRegistered, StartUploadResponse
 
@@ -188,7 +180,7 @@ class AutosanaClient:
         try:
             return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
         except ApiError as exc:
-            raise no_build_for_commit(exc, response, body.get("ref")) from None
+            raise errors.no_build_for_commit(exc, response, body.get("ref")) from None
 
     def start_upload(self, body: dict[str, Any]) -> StartUploadResponse:
         try:
