@@ -40,6 +40,7 @@ from .settings import (
     parse_settings,
     platform_family,
 )
+from .urls import shown_url
 from .verdict import Counts, Result
 from .workflow import Workflow, plain
 
@@ -128,7 +129,7 @@ class ActionRun:
 
     def _run(self, settings: Settings, context: EventContext, variables: Mapping[str, str]) -> int:
         target = describe_target(settings)
-        self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
+        self.wf.info(f"Starting Autosana flows for {target} on {shown_url(settings.api_url)}")
         if variables:
             self.wf.info(f"Variables: {', '.join(sorted(variables))}")
         git = resolve_git_target(
@@ -388,10 +389,10 @@ class ActionRun:
         try:
             context = self.publisher.context
             target, job = describe_job(settings, self.env, context.head_sha, context.workflow_run_url)
-            write_results(report, workspace / RESULTS_FILE, target, job)
+            write_results(report, workspace / RESULTS_FILE, target, job, redactor=self.wf.redactor)
             written["results-json"] = RESULTS_FILE
             if settings.junit_path:
-                write_junit(report, workspace / settings.junit_path)
+                write_junit(report, workspace / settings.junit_path, redactor=self.wf.redactor)
         except OSError as exc:
             self.wf.warning(f"Could not write the results files: {exc}")
         return written

@@ -10,17 +10,24 @@ truncating that no cut can leave half a secret.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from .report import markdown as md
 from .settings import Settings, looks_secret
-from .workflow import MIN_MASKED_LENGTH, Workflow
+
+if TYPE_CHECKING:
+    from .workflow import Workflow
 
 MASK = "***"
+# The runner masks line by line; very short fragments would blank out ordinary log text.
+MIN_MASKED_LENGTH = 3
 # Shorter values would blank out ordinary words ("pin 42" everywhere); they are masked in the log only.
 MIN_REDACTED_LENGTH = 4
 # Fields that Autosana generates and that the action needs as they are (to address runs, judge
@@ -35,6 +42,7 @@ TYPING_ACTIONS = frozenset({"send_keys", "type", "type_text", "input_text", "inp
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]")
 _UNRESERVED_RUN = re.compile(r"[A-Za-z0-9._~-]+")
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 
 
 def _encoded_char(char: str) -> str:
@@ -54,7 +62,16 @@ def _escaped_forms(value: str) -> set[str]:
     html = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     json_string = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     quoted = html.replace('"', "&quot;")
-    return {html, quoted, *(quoted.replace("'", entity) for entity in ("&#39;", "&#x27;", "&apos;")), json_string}
+    # As md.text escapes it (a rendered comment, check run or job summary), for the last pass
+    # over what we write.
+    markdown = md.escape_inline(value)
+    return {
+        html,
+        quoted,
+        *(quoted.replace("'", entity) for entity in ("&#39;", "&#x27;", "&apos;")),
+        json_string,
+        markdown,
+    }
 
 
 def _anchor(value: str) -> str | None:
@@ -113,6 +130,38 @@ class Redactor:
             changes["value"] = MASK
         return model.model_copy(update=changes) if changes else model
 
+    def deep(self, value: T) -> T:
+        """A redacted copy of any value we are about to write: text, API models, and the
+        dataclasses, lists and dicts that hold them (a report). Dict keys, enums and numbers are
+        kept as they are."""
+        if not self:
+            return value
+        return cast(T, self._deep(value))
+
+    def _deep(self, value: Any) -> Any:
+        if isinstance(value, Enum) or not isinstance(value, str | BaseModel | list | tuple | dict | frozenset | set):
+            if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                return self._dataclass(value)
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, BaseModel):
+            return self.model(value)
+        if isinstance(value, dict):
+            return {key: self._deep(item) for key, item in value.items()}
+        return type(value)(self._deep(item) for item in value)
+
+    def _dataclass(self, value: Any) -> Any:
+        changes: dict[str, Any] = {}
+        for item in dataclasses.fields(value):
+            if not item.init:
+                continue
+            if item.name.startswith("_") and item.default_factory is not dataclasses.MISSING:
+                changes[item.name] = item.default_factory()  # a cache of what the unredacted value rendered
+            else:
+                changes[item.name] = self._deep(getattr(value, item.name))
+        return dataclasses.replace(value, **changes)
+
     def _value(self, value: Any) -> Any:
         if isinstance(value, str):
             redacted = self.text(value)
@@ -141,4 +190,6 @@ def protect_secrets(wf: Workflow, settings: Settings, variables: Mapping[str, st
                 "ordinary text."
             )
     tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
-    return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
+    redactor = Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
+    wf.protect(redactor)
+    return redactor

@@ -15,6 +15,7 @@ from support.batches import LONG_SUMMARY, big_batch
 from autosana_action.github.publisher import CHECK_TEXT_LIMIT, COMMENT_LIMIT, comment_marker
 from autosana_action.merge.collect import collect
 from autosana_action.merge.combine import merged_report, sections_of
+from autosana_action.redaction import Redactor
 from autosana_action.report.merged import render_merged
 from autosana_action.report.render import JOB_SUMMARY, Layout, Report
 from autosana_action.report.results_file import JobFacts, TargetFacts, write_results
@@ -29,7 +30,13 @@ def write_matrix(workspace: Path, targets: int, runs: int) -> None:
         verdict = judge(status, frozenset({"failed"}))
         report = Report(verdict.result, verdict.headline, status=status, counts=verdict.counts, batch_id=f"b{index}")
         name = f"target-{index}"
-        write_results(report, workspace / "results" / name / "autosana-results.json", TargetFacts(name), JobFacts())
+        write_results(
+            report,
+            workspace / "results" / name / "autosana-results.json",
+            TargetFacts(name),
+            JobFacts(),
+            redactor=Redactor(),
+        )
 
 
 def merge_and_render(workspace: Path) -> int:

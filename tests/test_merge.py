@@ -17,6 +17,7 @@ from support.fake_github import FakeGitHub
 
 from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
 from autosana_action.github.publisher import comment_marker
+from autosana_action.redaction import Redactor
 from autosana_action.report.render import Report
 from autosana_action.report.results_file import RESULTS_FILE, JobFacts, TargetFacts, write_results
 from autosana_action.verdict import Counts, judge
@@ -225,7 +226,9 @@ def write_target(workspace: Path, index: int, runs: int) -> None:
     )
     name = f"shard-{index:03d}"
     path = workspace / "autosana-results" / f"autosana-{name}" / RESULTS_FILE
-    write_results(report, path, TargetFacts(name=name, platform="android"), JobFacts(name="autosana"))
+    write_results(
+        report, path, TargetFacts(name=name, platform="android"), JobFacts(name="autosana"), redactor=Redactor()
+    )
 
 
 def test_fifty_targets_of_a_hundred_runs_stay_within_github_limits(

@@ -20,6 +20,7 @@ from urllib3.util.timeout import Timeout
 
 from .. import __version__
 from ..redaction import Redactor
+from ..urls import shown_url
 from .models import BatchStatus, RunDetail, TriggerResponse
 from .upload_models import BuildRegistered, StartUploadResponse
 
@@ -125,6 +126,7 @@ class AutosanaClient:
         redactor: Redactor | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._shown = shown_url(self.base_url)  # for messages: no credentials in the URL
         # Every model and error text we return has passed through it: nothing downstream sees a secret.
         self._redactor = redactor or Redactor()
         self._timeout = (connect_timeout, read_timeout)
@@ -180,14 +182,14 @@ class AutosanaClient:
             response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._trigger_timeout)
         except requests.ConnectionError as exc:
             if _never_connected(exc):
-                raise TransientApiError(f"could not reach {self.base_url} to start the flows: {_reason(exc)}") from None
+                raise TransientApiError(f"could not reach {self._shown} to start the flows: {_reason(exc)}") from None
             raise TransientApiError(
-                f"the connection to {self.base_url} broke while starting the flows ({_reason(exc)}); they may have "
+                f"the connection to {self._shown} broke while starting the flows ({_reason(exc)}); they may have "
                 "started anyway, check the Autosana dashboard before running again"
             ) from None
         except requests.RequestException as exc:
             raise TransientApiError(
-                f"starting the flows on {self.base_url} failed ({_reason(exc)}); they may have started anyway, "
+                f"starting the flows on {self._shown} failed ({_reason(exc)}); they may have started anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
         return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
@@ -196,9 +198,10 @@ class AutosanaClient:
         try:
             response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=self._timeout)
         except requests.RequestException as exc:
-            raise TransientApiError(f"could not ask {self.base_url} for an upload URL: {_reason(exc)}") from None
-        _refuse_detail(response, "asking for an upload URL")
-        return self._parse(response, StartUploadResponse, what="asking for an upload URL", idempotent=True)
+            raise TransientApiError(f"could not ask {self._shown} for an upload URL: {_reason(exc)}") from None
+        return self._parse(
+            response, StartUploadResponse, what="asking for an upload URL", idempotent=True, refuse_detail=True
+        )
 
     def confirm_upload(self, body: dict[str, Any], *, read_timeout: float = CONFIRM_READ_TIMEOUT) -> BuildRegistered:
         return self._register("/api/ci/confirm-upload", body, "confirming the upload", read_timeout)
@@ -213,20 +216,19 @@ class AutosanaClient:
             )
         except requests.ConnectionError as exc:
             if _never_connected(exc):
-                raise TransientApiError(f"could not reach {self.base_url} while {what}: {_reason(exc)}") from None
+                raise TransientApiError(f"could not reach {self._shown} while {what}: {_reason(exc)}") from None
             raise ApiError(
-                f"the connection to {self.base_url} broke while {what} ({_reason(exc)}); the build may have been "
+                f"the connection to {self._shown} broke while {what} ({_reason(exc)}); the build may have been "
                 "registered anyway, check the Autosana dashboard before running again"
             ) from None
         except requests.RequestException as exc:
             raise ApiError(
-                f"{what} on {self.base_url} failed ({_reason(exc)}); the build may have been registered anyway, "
+                f"{what} on {self._shown} failed ({_reason(exc)}); the build may have been registered anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
-        _refuse_detail(response, what)
-        answer = self._parse(response, BuildRegistered, what=what, idempotent=False)
-        if answer.failed:
-            raise ApiError(f"Autosana refused the build while {what}: {answer.message or answer.status}")
+        answer = self._parse(response, BuildRegistered, what=what, idempotent=False, refuse_detail=True)
+        if answer.failed:  # a model field: redacted already
+            raise ApiError(f"Autosana refused the build while {what}: {answer.message or answer.status}", 422)
         return answer
 
     def batch_status(self, batch_id: str, *, within: float | None = None) -> BatchStatus:
@@ -253,8 +255,19 @@ class AutosanaClient:
             raise TransientApiError(f"run detail request failed: {_reason(exc)}") from None
         return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)
 
-    def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
+    def _parse(
+        self,
+        response: requests.Response,
+        model: type[ModelT],
+        *,
+        what: str,
+        idempotent: bool,
+        refuse_detail: bool = False,
+    ) -> ModelT:
+        """Every model and every error text leaves here redacted."""
         try:
+            if refuse_detail:
+                _refuse_detail(response, what)
             parsed = self._read(response, model, what=what, idempotent=idempotent)
             return self._redactor.model(parsed) if self._redactor.may_occur_in(response.content) else parsed
         except ApiError as exc:
@@ -302,7 +315,8 @@ def _refuse_detail(response: requests.Response, what: str) -> None:
     except ValueError:
         return
     if isinstance(payload, dict) and payload.get("detail"):
-        raise ApiError(f"Autosana refused while {what}: {_detail(response)}", response.status_code)
+        # The same refusal as a 422 with that detail: the inputs or the build are wrong (exit 2).
+        raise ApiError(f"Autosana refused while {what}: {_detail(response)}", 422)
 
 
 def _detail(response: requests.Response) -> str:

@@ -232,12 +232,12 @@ class GitHubPublisher:
     def _checks_wanted(self) -> bool:
         return self.settings.check_run and bool(self.target.head_sha) and self._repo is not None
 
-    def _create_check(self, fields: dict[str, object]) -> CheckRun | None:
+    def _create_check(self, fields: dict[str, object], *, even_after_refusals: bool = False) -> CheckRun | None:
         repo = self._repo
         assert repo is not None and self.target.head_sha is not None
-        fields = {"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields}
+        fields = self.wf.redactor.deep({"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields})
         ask = self._ask("create the check run", Part.CHECK)
-        check = self._call(ask, lambda: repo.create_check_run(**fields))  # type: ignore[arg-type]
+        check = self._call(ask, lambda: repo.create_check_run(**fields), even_after_refusals=even_after_refusals)  # type: ignore[arg-type]
         if check is not None:
             self.check_run_url = check.html_url
         return check
@@ -273,6 +273,7 @@ class GitHubPublisher:
         details = md.safe_url(details_url)
         if details:
             fields["details_url"] = details
+        fields = self.wf.redactor.deep(fields)
         self._call(self._ask("update the check run", Part.CHECK), lambda: check.edit(**fields))  # type: ignore[arg-type]
 
     def finish_check(self, report: Report) -> None:
@@ -283,6 +284,7 @@ class GitHubPublisher:
         e.g. from a catch-all with a failure report: a completed check is left alone."""
         if not self._checks_wanted() or self._check_completed:
             return
+        report = self.wf.redactor.deep(report)  # before rendering: no escape or cut can hide a secret
         fields: dict[str, object] = {
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
@@ -297,8 +299,11 @@ class GitHubPublisher:
             fields["external_id"] = report.batch_id
         if check is not None:
             ask = self._ask("complete the check run", Part.CHECK)
+            fields = self.wf.redactor.deep(fields)
             done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
             self._check_completed = bool(done)
+            if not done:
+                self._replace_check(fields)
         else:
             # Never started (no status ever arrived, or the trigger failed): report in one go.
             if report.batch_id:
@@ -353,9 +358,23 @@ class GitHubPublisher:
             self._identity = identity_of(self._token, self._gh, slug)
         return self._identity
 
+    def _replace_check(self, fields: dict[str, object]) -> None:
+        """Every PATCH of the started check failed: a required check left in_progress blocks the
+        merge, so a new check run of the same name is created completed, with the final result
+        (GitHub shows the newest check run of a name for the commit)."""
+        if Part.CHECK in self._given_up and self.context.read_only_fork:
+            return
+        self.wf.warning(
+            "Could not complete the check run started for this run; creating a new, completed check run with the "
+            "final result instead (the first one stays in progress on GitHub until it times out)."
+        )
+        fields = {k: v for k, v in fields.items() if k not in ("name", "head_sha")}
+        self._check_completed = self._create_check(fields, even_after_refusals=True) is not None
+
     def upsert_comment(self, report: Report) -> None:
         if not self._comment_wanted():
             return
+        report = self.wf.redactor.deep(report)
         assert self._repo is not None and self.target.pr_number is not None
         existing = self._existing_comment()
         if not self._comment_known:
@@ -375,7 +394,7 @@ class GitHubPublisher:
         if report.status is not None:
             marker += State.of(report.status, report.commit).encode()
         layout = Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=_footer(report, self.context))
-        body = self._render(report, layout)
+        body = self.wf.redactor.text(self._render(report, layout))
         issue = self._repo.get_issue(self.target.pr_number)
 
         def write() -> str:

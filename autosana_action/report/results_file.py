@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..redaction import Redactor
 from ..settings import Settings
 from .history import State
 from .render import Report
@@ -57,7 +58,7 @@ def describe_job(
         name=settings.target_name or default_name,
         platform=platform,
         app=app,
-        environment=urlsplit(settings.api_url).netloc or None,
+        environment=urlsplit(settings.api_url).netloc.rpartition("@")[2] or None,
         browser=browser,
         build=str(settings.app_build_id) if settings.app_build_id else None,
     )
@@ -121,6 +122,15 @@ def results_document(report: Report, target: TargetFacts | None = None, job: Job
     }
 
 
-def write_results(report: Report, path: Path, target: TargetFacts | None = None, job: JobFacts | None = None) -> None:
+def write_results(
+    report: Report,
+    path: Path,
+    target: TargetFacts | None = None,
+    job: JobFacts | None = None,
+    *,
+    redactor: Redactor,
+) -> None:
+    """Every string of the document is redacted, whichever field it came from."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results_document(report, target, job), indent=1), encoding="utf-8")
+    document = redactor.deep(results_document(redactor.deep(report), target, job))
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
