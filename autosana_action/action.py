@@ -88,6 +88,7 @@ class ActionRun:
         if settings.branch_name:
             context = replace(context, branch=settings.branch_name)
         if settings.is_merge:
+            self.redactor = protect_secrets(self.wf, settings, {})
             merged = merge_results(settings, context, self.wf, self.env)
             return EXIT_USAGE if merged.refused else outcome_for(merged.result, settings.fail_on_results).exit_code
         variables = (

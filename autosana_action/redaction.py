@@ -40,7 +40,8 @@ KEPT_FIELDS = frozenset(
 TYPING_ACTIONS = frozenset({"send_keys", "type", "type_text", "input_text", "input", "fill", "enter_text"})
 # Characters an encoder leaves as they are (RFC 3986 unreserved); any other may arrive as %XX.
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]")
-_UNRESERVED_RUN = re.compile(r"[A-Za-z0-9._~-]+")
+# Characters that every form below leaves as they are (Markdown escapes _ and ~).
+_KEPT_RUN = re.compile(r"[A-Za-z0-9.-]+")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ def _escaped_forms(value: str) -> set[str]:
 def _anchor(value: str) -> str | None:
     """The value's longest run of unreserved characters: every form of the value (raw, encoded,
     escaped) contains it as it is, so where it is absent the regex need not run."""
-    return max(_UNRESERVED_RUN.findall(value), key=len, default=None)
+    return max(_KEPT_RUN.findall(value), key=len, default=None)
 
 
 def _pattern(value: str) -> re.Pattern[str]:

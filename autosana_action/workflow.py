@@ -86,8 +86,9 @@ class Workflow:
         self.redactor = redactor
 
     # -- log ---------------------------------------------------------------------------------
-    def _write(self, text: str) -> None:
-        text = self.redactor.text(text)
+    def _write(self, text: str, *, redact: bool = True) -> None:
+        if redact:
+            text = self.redactor.text(text)
         for secret in self._masked:
             text = text.replace(secret, "***")
         self._out.write(text + "\n")
@@ -140,8 +141,8 @@ class Workflow:
         # The runner masks line by line; very short fragments would blank out ordinary log text.
         for line in secret.splitlines():
             if len(line.strip()) >= MIN_MASKED_LENGTH:
-                if self.on_actions:
-                    self.command("add-mask", line.strip())
+                if self.on_actions:  # the one line that must carry the secret: the runner reads it
+                    self._write(f"::add-mask::{escape_data(line.strip())}", redact=False)
                 elif line.strip() not in self._masked:
                     # No runner to do it (and printing ::add-mask:: would print the secret).
                     self._masked.append(line.strip())
