@@ -23,7 +23,7 @@ from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
-from .merge.flow import merge_results
+from .merge.flow import run_merge
 from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
 from .redaction import protect_secrets
 from .report.conclusion import conclude
@@ -31,7 +31,7 @@ from .report.console import RunLog, log_verdict
 from .report.history import Comparison
 from .report.junit import write_junit
 from .report.render import Report, render_job_summary
-from .report.results_file import RESULTS_FILE, describe_job, write_results
+from .report.results_file import RESULTS_FILE, describe_job, write_fork_skip, write_results
 from .settings import (
     DEFAULT_API_URL,
     InvalidInputs,
@@ -78,7 +78,10 @@ class ActionRun:
             if settings.build_path:
                 self.build = locate(settings.build_path, settings.platform or "", self.workspace)
         except InvalidInputs as exc:
-            fork = handle_fork_without_key(exc.problems, raw, load_event(self.env), self.wf)
+            event = load_event(self.env)
+            fork = handle_fork_without_key(exc.problems, raw, event, self.wf)
+            if fork is ForkOutcome.SKIPPED and not raw.get("results", "").strip():
+                self._leave_fork_skip(raw, event)
             if fork is not None:
                 return EXIT_OK if fork is ForkOutcome.SKIPPED else EXIT_USAGE
             for problem in exc.problems:
@@ -89,8 +92,7 @@ class ActionRun:
             context = replace(context, branch=settings.branch_name)
         if settings.is_merge:
             self.redactor = protect_secrets(self.wf, settings, {})
-            merged = merge_results(settings, context, self.wf, self.env)
-            return EXIT_USAGE if merged.refused else outcome_for(merged.result, settings.fail_on_results).exit_code
+            return run_merge(settings, context, self.wf, self.env)
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
@@ -98,6 +100,13 @@ class ActionRun:
         self._warn_about(settings)
         self.publisher = GitHubPublisher(settings, context, self.wf)
         return self._run(settings, context, variables)
+
+    def _leave_fork_skip(self, raw: Mapping[str, str], event: EventContext) -> None:
+        """A merge job must see that this target stepped aside, not that its file is missing."""
+        try:
+            write_fork_skip(self.workspace / RESULTS_FILE, raw.get("target-name", "").strip() or None, event.head_sha)
+        except OSError as exc:
+            self.wf.warning(f"Could not write {RESULTS_FILE}: {exc}")
 
     def _forget_old_results(self) -> None:
         """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in

@@ -669,8 +669,11 @@ def _device_problems(s: Settings) -> list[InputProblem]:
     return []
 
 
+# Inputs that choose or shape what runs: a merge starts nothing, so setting one (to anything but
+# its default) is a mistake. api-key is not among them: with it the merge verifies each target.
 MERGE_IGNORES = (
     "bundle-id",
+    "platform",
     "app-id",
     "app-build-id",
     "suite-ids",
@@ -680,13 +683,33 @@ MERGE_IGNORES = (
     "suite-keys",
     "build-path",
     "url",
+    "name",
+    "environment",
+    "dependencies",
     "target-name",
+    "variables",
+    "web-browser",
+    "wait",
+    "resolve-suite-context",
+    "suite-overrides",
+    "run-changed-flows",
+    "devices",
+    "device-model",
+    "os-version",
+    "physical-device",
+    "enable-ios-keychain-access-group-remapping",
 )
+
+
+def _differs_from_default(s: Settings, name: str) -> bool:
+    field = name.replace("-", "_")
+    default = Settings.model_fields[field].get_default(call_default_factory=True)
+    return bool(getattr(s, field) != default)
 
 
 def _merge_problems(s: Settings) -> list[InputProblem]:
     """With results set, the action starts nothing: inputs that choose what to run are a mistake."""
-    given = [name for name in MERGE_IGNORES if getattr(s, name.replace("-", "_"))]
+    given = [name for name in MERGE_IGNORES if _differs_from_default(s, name)]
     problems = [
         InputProblem(name, "is set together with results, but merging results starts no flows; remove it")
         for name in given

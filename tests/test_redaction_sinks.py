@@ -163,3 +163,21 @@ def test_a_storage_error_text_loses_its_signature(chatty_storage: str, tmp_path:
         put_file(url, path, 100, lambda _: None)
     assert "deadbeefcafe" not in str(raised.value)
     assert "X-Amz-Signature=***" in str(raised.value) and "InvalidRequest" in str(raised.value)
+
+
+def test_a_redact_value_in_an_input_is_removed_by_the_sinks_alone(
+    sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub
+) -> None:
+    """No API answer carries it and no URL rule hides it: only the redaction at each sink can."""
+    url = f"https://{SHARE.lower()}.preview.example.com/"
+    inputs = base_inputs(sim, bundle_id="", platform="web", app_id="shop-web", url=url, redact=SHARE.lower())
+    inputs["junit-path"] = "junit.xml"
+    result = runner.run(inputs)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = everything_written(runner, result, github)
+    assert SHARE.lower() not in written
+    assert result.outputs["build-url"] == "https://***.preview.example.com/"
+    assert json.loads((runner.workdir / "autosana-results.json").read_text())["build_file"] == (
+        "https://***.preview.example.com/"
+    )

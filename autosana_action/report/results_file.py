@@ -134,3 +134,18 @@ def write_results(
     path.parent.mkdir(parents=True, exist_ok=True)
     document = redactor.deep(results_document(redactor.deep(report), target, job))
     path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+
+
+def write_fork_skip(path: Path, target_name: str | None, head_sha: str | None) -> None:
+    """What a job that skipped a fork's pull request (on-fork: skip) leaves for the merge job:
+    the merge then reports the fork skipped instead of a missing target. It carries no runs, so
+    it cannot make anything green but a merge in which every job skipped."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "result": "skipped_fork",
+        "headline": "Skipped: pull request from a fork",
+        "target": {"name": target_name or "skipped fork"},
+        "job": {"head_sha": head_sha},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
