@@ -32,7 +32,7 @@ def wf(tmp_path: Path, pr_event: dict[str, Any], github: FakeGitHub, sim: Autosa
 
 
 def edit(path: Path, **changes: Any) -> dict[str, Any]:
-    data = json.loads(path.read_text())
+    data: dict[str, Any] = json.loads(path.read_text())
     data.update(changes)
     path.write_text(json.dumps(data))
     return data
