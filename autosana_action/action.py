@@ -19,6 +19,7 @@ from .build.stage import run_build_stage
 from .build.upload import UploadFailed
 from .cancellation import Cancellation, Cancelled
 from .crash import report_crash
+from .deadline import Deadline, StepTimedOut, Watchdog
 from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
@@ -57,6 +58,7 @@ class ActionRun:
         *,
         stdout: TextIO | None = None,
         cancellation: Cancellation | None = None,
+        watchdog: bool = False,
     ) -> None:
         self.env = env
         self.wf = Workflow(env, stdout)
@@ -65,6 +67,9 @@ class ActionRun:
         self.build: LocatedBuild | None = None
         self.built: BuildOutcome | None = None
         self.unpinned_note: str | None = None
+        self.deadline: Deadline | None = None
+        self._arm_watchdog = watchdog  # the entrypoint's process only: it may end the process
+        self.watchdog: Watchdog | None = None
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
@@ -87,6 +92,7 @@ class ActionRun:
             for problem in exc.problems:
                 self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
             return EXIT_USAGE
+        self._start_clock(settings)
         context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
         if settings.branch_name:
             context = replace(context, branch=settings.branch_name)
@@ -100,6 +106,13 @@ class ActionRun:
         self._warn_about(settings)
         self.publisher = GitHubPublisher(settings, context, self.wf)
         return self._run(settings, context, variables)
+
+    def _start_clock(self, settings: Settings) -> None:
+        """timeout-minutes runs from here, for every stage."""
+        self.deadline = Deadline(settings.timeout_minutes * 60)
+        if self._arm_watchdog:
+            self.watchdog = Watchdog(self.deadline)
+            self.watchdog.arm()
 
     def _leave_fork_skip(self, raw: Mapping[str, str], event: EventContext) -> None:
         """A merge job must see that this target stepped aside, not that its file is missing."""
@@ -149,7 +162,7 @@ class ActionRun:
             pr_number=settings.pr_number,
         )
         self._say_commit(git)
-        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor) as client:
+        with self._client(settings) as client:
             if settings.uploads:
                 try:
                     code = self._build_stage(settings, context, client, variables, git)
@@ -164,6 +177,12 @@ class ActionRun:
                 trigger = client.trigger(body)
             except ApiError as exc:
                 self.wf.error(str(exc), title="Autosana did not start the flows")
+                if self._out_of_time():
+                    headline = f"Timed out after {settings.timeout_minutes:g} min while starting the flows"
+                    report = self._base_report(settings, context, Result.TIMED_OUT, headline)
+                    report.notes.append("The flows may have started anyway; check the Autosana dashboard.")
+                    self._finish(settings, report, publish=True)
+                    return outcome_for(report.result, settings.fail_on_results).exit_code
                 report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
                 report.notes.append(str(exc))
                 self._finish(settings, report, publish=True)
@@ -179,6 +198,14 @@ class ActionRun:
                 return self._after_trigger(settings, report, trigger, client, count)
             except Exception as exc:  # the check run must not stay in progress, whatever broke
                 return self._crashed(settings, report, exc)
+
+    def _client(self, settings: Settings) -> AutosanaClient:
+        return AutosanaClient(
+            settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor, deadline=self.deadline
+        )
+
+    def _out_of_time(self) -> bool:
+        return self.deadline is not None and self.deadline.expired
 
     def _crashed(self, settings: Settings, report: Report, exc: Exception) -> int:
         return report_crash(
@@ -211,12 +238,7 @@ class ActionRun:
         self.cancellation.install()
         self.publisher.resolve_pr()
         log = RunLog(self.wf)
-        with (
-            AutosanaClient(
-                settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor
-            ) as detail_client,
-            closing(DetailFetcher(detail_client)) as fetcher,
-        ):
+        with self._client(settings) as detail_client, closing(DetailFetcher(detail_client)) as fetcher:
 
             def on_status(status: BatchStatus) -> None:
                 log.update(status)
@@ -231,7 +253,7 @@ class ActionRun:
                 client,
                 batch_id,
                 interval=settings.poll_interval,
-                timeout=settings.timeout_minutes * 60,
+                timeout=self.deadline.left() if self.deadline else settings.timeout_minutes * 60,
                 cancellation=self.cancellation,
                 workflow=self.wf,
                 on_status=on_status,
@@ -266,9 +288,13 @@ class ActionRun:
             report.notes.append("The workflow was cancelled before any flow started.")
             self._finish(settings, report, publish=publish)
             return outcome_for(report.result, settings.fail_on_results).exit_code
-        except (ApiError, UploadFailed) as exc:
+        except (ApiError, UploadFailed, StepTimedOut) as exc:
             self.wf.error(str(exc), title="The build was not uploaded")
-            report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
+            if isinstance(exc, StepTimedOut) or self._out_of_time():
+                headline = f"Timed out after {settings.timeout_minutes:g} min while uploading the build"
+                report = self._base_report(settings, context, Result.TIMED_OUT, headline)
+            else:
+                report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
             report.notes.append(str(exc))
             self._finish(settings, report, publish=publish)
             refused = getattr(exc, "status", None)
@@ -371,6 +397,8 @@ class ActionRun:
 
     def _finish(self, settings: Settings, report: Report, *, publish: bool) -> None:
         """Log, outputs and job summary first: they must survive GitHub being slow or refusing."""
+        if self.watchdog is not None:  # from here on, the step's exit status is known
+            self.watchdog.code = outcome_for(report.result, settings.fail_on_results).exit_code
         log_verdict(self.wf, report, settings.fail_on_results)
         self.wf.set_outputs(self._outputs(settings, report))
         if settings.job_summary:
@@ -419,4 +447,5 @@ def describe_target(settings: Settings) -> str:
 
 
 def run(env: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> int:
-    return ActionRun(env).main(overrides)
+    """The entrypoint's run: its process ends at timeout-minutes plus the reporting allowance."""
+    return ActionRun(env, watchdog=True).main(overrides)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -19,6 +21,7 @@ from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from .. import __version__
+from ..deadline import MIN_REQUEST, Deadline
 from ..redaction import Redactor
 from ..urls import shown_url
 from .models import BatchStatus, RunDetail, TriggerResponse
@@ -124,11 +127,14 @@ class AutosanaClient:
         backoff_factor: float = 0.5,
         trigger_read_timeout: float = TRIGGER_READ_TIMEOUT,
         redactor: Redactor | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._shown = shown_url(self.base_url)  # for messages: no credentials in the URL
         # Every model and error text we return has passed through it: nothing downstream sees a secret.
         self._redactor = redactor or Redactor()
+        # The step's deadline: no request (its retries and Retry-After waits included) outlives it.
+        self.deadline = deadline
         self._timeout = (connect_timeout, read_timeout)
         self._trigger_timeout = (connect_timeout, trigger_read_timeout)
         self._connect_timeout = connect_timeout
@@ -177,9 +183,28 @@ class AutosanaClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def _bounded(self, connect: float, read: float, within: float | None = None) -> Iterator[Any]:
+        """The timeout for one request (retries included), cut to the step's deadline and to
+        ``within`` seconds from now; refused outright when no time is left."""
+        now = time.monotonic()
+        ends = [t for t in (self.deadline.at if self.deadline else None, now + within if within else None) if t]
+        if not ends:
+            yield (connect, read)
+            return
+        end = min(ends)
+        if end - now < MIN_REQUEST:
+            raise TransientApiError("no time was left before timeout-minutes for this request")
+        token = _deadline.set(end)
+        try:
+            yield _TimeoutBefore(connect, read, end)
+        finally:
+            _deadline.reset(token)
+
     def trigger(self, body: dict[str, Any]) -> TriggerResponse:
         try:
-            response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._trigger_timeout)
+            with self._bounded(*self._trigger_timeout) as timeout:
+                response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=timeout)
         except requests.ConnectionError as exc:
             if _never_connected(exc):
                 raise TransientApiError(f"could not reach {self._shown} to start the flows: {_reason(exc)}") from None
@@ -196,7 +221,8 @@ class AutosanaClient:
 
     def start_upload(self, body: dict[str, Any]) -> StartUploadResponse:
         try:
-            response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=self._timeout)
+            with self._bounded(*self._timeout) as timeout:
+                response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=timeout)
         except requests.RequestException as exc:
             raise TransientApiError(f"could not ask {self._shown} for an upload URL: {_reason(exc)}") from None
         return self._parse(
@@ -211,9 +237,8 @@ class AutosanaClient:
 
     def _register(self, path: str, body: dict[str, Any], what: str, read_timeout: float) -> BuildRegistered:
         try:
-            response = self._once.post(
-                f"{self.base_url}{path}", json=body, timeout=(self._connect_timeout, read_timeout)
-            )
+            with self._bounded(self._connect_timeout, read_timeout) as timeout:
+                response = self._once.post(f"{self.base_url}{path}", json=body, timeout=timeout)
         except requests.ConnectionError as exc:
             if _never_connected(exc):
                 raise TransientApiError(f"could not reach {self._shown} while {what}: {_reason(exc)}") from None
@@ -232,7 +257,8 @@ class AutosanaClient:
         return answer
 
     def batch_status(self, batch_id: str, *, within: float | None = None) -> BatchStatus:
-        """``within``: seconds this call may take, retries and their waits included."""
+        """``within``: seconds this call may take, retries and their waits included. The poller
+        works ``within`` out from the step's deadline itself (its last poll gets a moment more)."""
         deadline = time.monotonic() + within if within is not None else None
         timeout = _TimeoutBefore(*self._timeout, deadline) if deadline is not None else self._timeout
         token = _deadline.set(deadline)
@@ -248,9 +274,10 @@ class AutosanaClient:
             _deadline.reset(token)
         return self._parse(response, BatchStatus, what="reading the batch status", idempotent=True)
 
-    def run_detail(self, run_id: str) -> RunDetail:
+    def run_detail(self, run_id: str, *, within: float | None = None) -> RunDetail:
         try:
-            response = self._reads.get(f"{self.base_url}/api/v1/runs/{quote(run_id, safe='')}", timeout=self._timeout)
+            with self._bounded(*self._timeout, within) as timeout:
+                response = self._reads.get(f"{self.base_url}/api/v1/runs/{quote(run_id, safe='')}", timeout=timeout)
         except requests.RequestException as exc:
             raise TransientApiError(f"run detail request failed: {_reason(exc)}") from None
         return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)

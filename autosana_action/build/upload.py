@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..autosana.client import CONFIRM_READ_TIMEOUT, AutosanaClient
 from ..autosana.upload_models import StartUploadResponse
 from ..cancellation import Cancellation, Cancelled
+from ..deadline import StepTimedOut, run_within
 from ..settings import Settings
 from ..settings import platform_family as family
 from ..workflow import Workflow, plain
@@ -151,7 +153,9 @@ def _put(
     say: Callable[[str], None] = wf.info
     while True:
         try:
-            result = put_file(
+            # Bounded by the step's deadline too: bytes that keep dripping never trip the stall limit.
+            put = partial(
+                put_file,
                 started.upload_url,
                 path,
                 size,
@@ -159,6 +163,7 @@ def _put(
                 stall_seconds=tuning.stall_seconds,
                 progress_interval=tuning.progress_interval,
             )
+            result = run_within(client.deadline, "the upload", put)
         except UrlRefused as exc:
             if renewed:
                 raise UploadFailed(f"{exc}, again with a fresh upload URL; the build was not uploaded") from None
@@ -172,6 +177,8 @@ def _put(
             pause = tuning.backoff * 2 ** (attempt - 1)
             wf.warning(f"{plain(str(exc), 300)}; retrying from the start in {pause:g} s (attempt {attempt + 1})")
             attempt += 1
+            if client.deadline is not None and client.deadline.left() <= pause:
+                raise StepTimedOut(f"{exc}; no time was left before timeout-minutes to try again") from None
             if cancellation.wait(pause):
                 raise Cancelled from None
             continue
