@@ -250,6 +250,7 @@ class AutosanaSimulator(LocalServer):
         self.ambiguous_flows: set[str] = set()
         self.builds: set[str] | None = None
         self.faults: list[Fault] = []
+        self.detail_delay = 0.0  # seconds each run-detail answer waits
         self.requests: list[Recorded] = []
         self.batches: dict[str, Batch] = {}
         self.summary_override: dict[str, int] = {}
@@ -777,6 +778,7 @@ def _handler_for(sim: AutosanaSimulator) -> type[BaseHTTPRequestHandler]:
                     return
                 self._json(*sim.status(batch_ids[0]))
             elif method == "GET" and parts.path.startswith("/api/v1/runs/"):
+                time.sleep(sim.detail_delay)  # a slow run-detail endpoint (status stays fast)
                 self._json(*sim.run_detail(parts.path.rsplit("/", 1)[-1]))
             else:
                 self._json(404, {"detail": "Not Found"})
