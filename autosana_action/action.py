@@ -72,6 +72,14 @@ class ActionRun:
         self.watchdog: Watchdog | None = None
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
+        try:
+            return self._main(overrides)
+        finally:
+            publisher: GitHubPublisher | None = getattr(self, "publisher", None)
+            if publisher is not None:
+                publisher.ensure_completed()
+
+    def _main(self, overrides: Mapping[str, str] | None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
         for name in ("api-key", "github-token", "redact"):
             if raw.get(name):

@@ -82,6 +82,7 @@ class GitHubPublisher:
         self.check_run_url: str | None = None
         self._check: CheckRun | None = None
         self._check_completed = False
+        self._unfinished: dict[str, object] | None = None  # the completion that could not be written
         self._given_up: set[Part] = set()
         self._started = False
         self._running = False  # the check started with the upload has been told the flows run
@@ -302,8 +303,8 @@ class GitHubPublisher:
             fields = self.wf.redactor.deep(fields)
             done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
             self._check_completed = bool(done)
-            if not done:
-                self._replace_check(fields)
+            # Kept for ensure_completed(): a later call (a catch-all) may still complete this one.
+            self._unfinished = None if done else fields
         else:
             # Never started (no status ever arrived, or the trigger failed): report in one go.
             if report.batch_id:
@@ -358,18 +359,25 @@ class GitHubPublisher:
             self._identity = identity_of(self._token, self._gh, slug)
         return self._identity
 
-    def _replace_check(self, fields: dict[str, object]) -> None:
-        """Every PATCH of the started check failed: a required check left in_progress blocks the
-        merge, so a new check run of the same name is created completed, with the final result
-        (GitHub shows the newest check run of a name for the commit)."""
+    def ensure_completed(self) -> None:
+        """The last word on the check run, when the step ends: if every PATCH of the one we
+        started failed, a required check left in_progress would block the merge, so a new check
+        run of the same name is created completed, with the final result (GitHub shows the
+        newest check run of a name for the commit)."""
+        fields = self._unfinished
+        if self._check_completed or fields is None:
+            return
+        self._unfinished = None
         if Part.CHECK in self._given_up and self.context.read_only_fork:
             return
         self.wf.warning(
             "Could not complete the check run started for this run; creating a new, completed check run with the "
-            "final result instead (the first one stays in progress on GitHub until it times out)."
+            "final result instead (the first one is left in progress)."
         )
         fields = {k: v for k, v in fields.items() if k not in ("name", "head_sha")}
         self._check_completed = self._create_check(fields, even_after_refusals=True) is not None
+        if self._check_completed and self.check_run_url:
+            self.wf.set_outputs({"check-run-url": self.check_run_url})
 
     def upsert_comment(self, report: Report) -> None:
         if not self._comment_wanted():

@@ -42,6 +42,8 @@ def run_merge(settings: Settings, context: EventContext, wf: Workflow, env: Mapp
         return merge_results(settings, context, wf, env, publisher)
     except Exception as exc:  # the check run must not stay missing or in progress, whatever broke
         return report_crash(wf, publisher, report, exc, outputs=lambda: _outputs(report), summary=settings.job_summary)
+    finally:
+        publisher.ensure_completed()
 
 
 def merge_results(
