@@ -8,7 +8,7 @@ from action_harness import ActionRunner
 from conftest import base_inputs
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator
+from autosana_sim import AutosanaSimulator
 
 PATCH = "/repos/{owner}/{repo}/check-runs/{check_run_id}"
 

@@ -17,11 +17,11 @@ from test_github_trust import fork_pull_request
 from test_merge import MATRIX, Workflow
 
 from autosana_action.action import ActionRun
-from autosana_action.autosana.simulator import AutosanaSimulator
 from autosana_action.redaction import Redactor
 from autosana_action.report.render import Report
 from autosana_action.report.results_file import RESULTS_FILE, JobFacts, TargetFacts, write_results
 from autosana_action.verdict import Result
+from autosana_sim import AutosanaSimulator
 
 
 @pytest.fixture

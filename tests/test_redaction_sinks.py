@@ -16,9 +16,9 @@ from action_harness import ActionResult, ActionRunner
 from conftest import LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault, FlowPlan
-from autosana_action.build.storage import StorageError, put_file
+from autosana_action.upload.storage import StorageError, put_file
 from autosana_action.urls import hide_url_secrets, shown_url
+from autosana_sim import AutosanaSimulator, Fault, FlowPlan
 
 SECRET = "hunter2-SECRET-xyz"
 SHARE = "vercelShareTok3nABC"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from test_settings import parse, problems
 
-from autosana_action.build.storage import TransientStorageError, put_file
+from autosana_action.upload.storage import TransientStorageError, put_file
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from action_harness import ActionResult, ActionRunner
 from conftest import base_inputs
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault
-from autosana_action.autosana.storage_sim import StorageFault
+from autosana_sim import AutosanaSimulator, Fault, StorageFault
 
 TIMEOUT_MINUTES = "0.05"  # 3 s
 BUDGET = 3.0

@@ -11,23 +11,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from ..outcome import outcome_for
 from ..report import markdown as md
 from ..report.history import State
-from ..report.render import Layout, Report, render
+from ..report.render import Layout, Report
 from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
-from . import readme
+from .completion import CheckCompletion
 from .context import EventContext
 from .identity import Identity, identity_of
+from .redacted import RedactedRendering
+from .refusals import Ask, Part, Refusals
 
 if TYPE_CHECKING:
-    from github import Github, GithubException
+    from github import Github
     from github.CheckRun import CheckRun
     from github.IssueComment import IssueComment
     from github.Repository import Repository
@@ -55,25 +56,7 @@ class Target:
     head_sha: str | None
 
 
-class Part(Enum):
-    """What a refusal costs: each part is given up on its own."""
-
-    CHECK = "No check run this time; the PR comment, job summary and outputs are not affected."
-    COMMENT = "No PR comment this time; the check run, job summary and outputs are not affected."
-
-
-@dataclass(frozen=True)
-class Ask:
-    """One kind of GitHub call: what it does, the part it serves, the permission it needs and what
-    a 404 means for it."""
-
-    what: str
-    part: Part
-    permission: str
-    not_found: str
-
-
-class GitHubPublisher:
+class GitHubPublisher(CheckCompletion, RedactedRendering):
     def __init__(self, settings: Settings, context: EventContext, workflow: Workflow) -> None:
         self.settings = settings
         self.context = context
@@ -82,8 +65,7 @@ class GitHubPublisher:
         self.check_run_url: str | None = None
         self._check: CheckRun | None = None
         self._check_completed = False
-        self._unfinished: dict[str, object] | None = None  # the completion that could not be written
-        self._given_up: set[Part] = set()
+        self._refusals = Refusals(context, workflow)
         self._started = False
         self._running = False  # the check started with the upload has been told the flows run
         self._comment: IssueComment | None = None
@@ -130,56 +112,18 @@ class GitHubPublisher:
     def _call(self, ask: Ask, action: Callable[[], T], *, even_after_refusals: bool = False) -> T | None:
         """Run one GitHub call; on failure warn and carry on without it. A refusal gives up the
         part the call serves (warned once), never the other part."""
-        if self._repo is None or (ask.part in self._given_up and not even_after_refusals):
+        if self._repo is None or (ask.part in self._refusals.given_up and not even_after_refusals):
             return None
         from github import GithubException
 
         try:
             return action()
         except GithubException as exc:
-            self._refused(ask, exc)
+            self._refusals.refused(ask, exc)
             return None
         except Exception as exc:  # a network failure must not lose the test results
             self.wf.warning(f"Could not {ask.what}: {type(exc).__name__}: {exc}")
             return None
-
-    def _refused(self, ask: Ask, exc: GithubException) -> None:
-        message = _github_message(exc)
-        said = f"GitHub answered {exc.status}: {message}"
-        if exc.status == 401:
-            self._given_up.update(Part)  # the token itself is refused: nothing new is attempted
-            self.wf.warning(
-                f"Could not {ask.what}: {said}. The token in `github-token` is not valid (expired or revoked?); "
-                "no PR comment or new check run this time. The job summary and outputs have the results.",
-                title="GitHub refused the token",
-            )
-        elif exc.status == 403 and "rate limit" not in message.lower():
-            if ask.part in self._given_up:
-                return
-            if self.context.read_only_fork:  # the token is read-only: every write would be refused
-                self._given_up.update(Part)
-                self.wf.warning(
-                    f"GitHub refused to {ask.what} ({exc.status}: {message}). This is a pull request from a fork: "
-                    "GitHub gives its workflow a read-only token, whatever `permissions:` says; see "
-                    f"{readme.link(self.context, readme.FORKS)}. No PR comment or check run this time; the job "
-                    "summary and outputs have the results.",
-                    title="GitHub refused a request",
-                )
-                return
-            self._given_up.add(ask.part)
-            needs = _accepted_permissions(exc) or ask.permission
-            self.wf.warning(
-                f"GitHub refused to {ask.what} ({exc.status}: {message}). The token needs {needs}; see "
-                f"{readme.link(self.context, readme.PERMISSIONS)}. {ask.part.value}",
-                title="GitHub refused a request",
-            )
-        elif exc.status == 404:
-            if ask.part in self._given_up:
-                return
-            self._given_up.add(ask.part)
-            self.wf.warning(f"Could not {ask.what}: {said}; {ask.not_found}. {ask.part.value}")
-        else:
-            self.wf.warning(f"Could not {ask.what}: {said}")
 
     def _ask(self, what: str, part: Part) -> Ask:
         repo = self.context.repository
@@ -189,9 +133,6 @@ class GitHubPublisher:
         missing = f"pull request #{number} is not in {repo}, or the token cannot see it (check `pr-number`)"
         permission = "`pull-requests: write`" if what.startswith("write") else "`pull-requests: read`"
         return Ask(what, part, permission, missing if number is not None else f"the token cannot see {repo}")
-
-    def _render(self, report: Report, layout: Layout) -> str:
-        return render(report, layout)
 
     def _check_summary(self, report: Report) -> str:
         try:
@@ -274,7 +215,6 @@ class GitHubPublisher:
         details = md.safe_url(details_url)
         if details:
             fields["details_url"] = details
-        fields = self.wf.redactor.deep(fields)
         self._call(self._ask("update the check run", Part.CHECK), lambda: check.edit(**fields))  # type: ignore[arg-type]
 
     def finish_check(self, report: Report) -> None:
@@ -285,12 +225,11 @@ class GitHubPublisher:
         e.g. from a catch-all with a failure report: a completed check is left alone."""
         if not self._checks_wanted() or self._check_completed:
             return
-        report = self.wf.redactor.deep(report)  # before rendering: no escape or cut can hide a secret
         fields: dict[str, object] = {
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
             "completed_at": datetime.now(UTC),
-            "output": {"title": _title(report), "summary": self._check_summary(report)},
+            "output": {"title": _title(report, self.wf), "summary": self._check_summary(report)},
         }
         details = _details_url(report) or self.context.workflow_run_url
         if details:
@@ -300,11 +239,9 @@ class GitHubPublisher:
             fields["external_id"] = report.batch_id
         if check is not None:
             ask = self._ask("complete the check run", Part.CHECK)
-            fields = self.wf.redactor.deep(fields)
+            fields = self.wf.redactor.deep(fields)  # the title and a fallback summary too
             done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
-            self._check_completed = bool(done)
-            # Kept for ensure_completed(): a later call (a catch-all) may still complete this one.
-            self._unfinished = None if done else fields
+            self._check_completed = self._remember(done, fields)  # else replaced by ensure_completed()
         else:
             # Never started (no status ever arrived, or the trigger failed): report in one go.
             if report.batch_id:
@@ -359,34 +296,13 @@ class GitHubPublisher:
             self._identity = identity_of(self._token, self._gh, slug)
         return self._identity
 
-    def ensure_completed(self) -> None:
-        """The last word on the check run, when the step ends: if every PATCH of the one we
-        started failed, a required check left in_progress would block the merge, so a new check
-        run of the same name is created completed, with the final result (GitHub shows the
-        newest check run of a name for the commit)."""
-        fields = self._unfinished
-        if self._check_completed or fields is None:
-            return
-        self._unfinished = None
-        if Part.CHECK in self._given_up and self.context.read_only_fork:
-            return
-        self.wf.warning(
-            "Could not complete the check run started for this run; creating a new, completed check run with the "
-            "final result instead (the first one is left in progress)."
-        )
-        fields = {k: v for k, v in fields.items() if k not in ("name", "head_sha")}
-        self._check_completed = self._create_check(fields, even_after_refusals=True) is not None
-        if self._check_completed and self.check_run_url:
-            self.wf.set_outputs({"check-run-url": self.check_run_url})
-
     def upsert_comment(self, report: Report) -> None:
         if not self._comment_wanted():
             return
-        report = self.wf.redactor.deep(report)
         assert self._repo is not None and self.target.pr_number is not None
         existing = self._existing_comment()
         if not self._comment_known:
-            if Part.COMMENT not in self._given_up:
+            if Part.COMMENT not in self._refusals.given_up:
                 self.wf.warning(
                     "Did not write the PR comment: without knowing whether ours already exists, a new one "
                     "might duplicate it. The next run updates it."
@@ -402,7 +318,7 @@ class GitHubPublisher:
         if report.status is not None:
             marker += State.of(report.status, report.commit).encode()
         layout = Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=_footer(report, self.context))
-        body = self.wf.redactor.text(self._render(report, layout))
+        body = self._render(report, layout)
         issue = self._repo.get_issue(self.target.pr_number)
 
         def write() -> str:
@@ -414,8 +330,8 @@ class GitHubPublisher:
         self.comment_url = self._call(self._ask("write the PR comment", Part.COMMENT), write)
 
 
-def _title(report: Report) -> str:
-    return re.sub(r"\s+", " ", report.headline)[:200] or report.result.value
+def _title(report: Report, wf: Workflow) -> str:
+    return re.sub(r"\s+", " ", wf.redactor.text(report.headline))[:200] or report.result.value
 
 
 def _details_url(report: Report) -> str | None:
@@ -432,25 +348,3 @@ def _footer(report: Report, context: EventContext) -> str:
         links.append(f"batch `{re.sub(r'[^A-Za-z0-9-]', '', report.batch_id)[:64]}`")
     updated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<sub>{' · '.join(links)} · updated {updated} by autosana-action</sub>\n"
-
-
-def _github_message(exc: GithubException) -> str:
-    data = exc.data
-    if isinstance(data, dict) and data.get("message"):
-        return str(data["message"])[:300]
-    return str(data)[:300] if data else "no details"
-
-
-def _accepted_permissions(exc: GithubException) -> str | None:
-    """GitHub's X-Accepted-GitHub-Permissions ("issues=write; pull_requests=write": either set
-    will do) in the words of a workflow's ``permissions:`` block."""
-    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
-    raw = headers.get("x-accepted-github-permissions", "")
-    sets = [
-        " and ".join(
-            f"`{name.strip().replace('_', '-')}: {level.strip()}`"
-            for name, _, level in (p.partition("=") for p in choice.split(",") if "=" in p)
-        )
-        for choice in raw.split(";")
-    ]
-    return " or ".join(s for s in sets if s) or None

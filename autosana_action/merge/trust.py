@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..autosana.client import ApiError, AutosanaClient
+from ..autosana.client import AutosanaClient
+from ..autosana.errors import ApiError
 from ..autosana.models import BatchStatus
 from ..report.history import Comparison, State
 from ..report.render import Report

@@ -4,7 +4,7 @@ timeout, a cancel or a refused status request, with the progress made."""
 from __future__ import annotations
 
 from ..autosana.models import BatchStatus, TriggerResponse
-from ..autosana.poller import Outcome, PollResult
+from ..poll.poller import Outcome, PollResult
 from ..settings import Settings
 from ..verdict import Counts, Result, judge
 from .render import Report

@@ -18,7 +18,7 @@ from ..autosana.upload_models import StartUploadResponse
 from ..cancellation import Cancellation, Cancelled
 from ..deadline import StepTimedOut, run_within
 from ..settings import Settings
-from ..settings import platform_family as family
+from ..trigger.inputs import platform_family as family
 from ..workflow import Workflow, plain
 from .bundle import zip_app
 from .facts import BuildOutcome, GitFacts, human_size

@@ -10,7 +10,7 @@ from ..settings import Settings
 from ..urls import shown_url
 from ..workflow import Workflow, plain
 from .facts import BuildOutcome, GitFacts
-from .upload import variables_text
+from .mobile import variables_text
 
 
 def register_web_build(
