@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from action_harness import ActionRunner
 from conftest import API_KEY
 from support.fake_github import FakeGitHub
 from test_github_trust import fork_pull_request
@@ -74,7 +75,14 @@ def test_a_file_that_names_no_commit_is_refused(wf: Workflow) -> None:
     assert wf.merge(allow_other_commits="true").returncode == 0
 
 
-@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, json.dumps({"a": [[[[[[[[[[]]]]]]]]]] * 8})])
+def nested_results(levels: int) -> str:
+    """A results file that is valid but for one field nested ``levels`` deep."""
+    return json.dumps(
+        {"schema_version": 1, "result": "error", "headline": "x", "target": {"name": "evil"}, "extra": "[" * 0}
+    ).replace('"extra": ""', '"extra": ' + "[" * levels + "]" * levels)
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, nested_results(70), "{" * 50_000])
 def test_a_deep_or_hostile_file_is_named_and_the_merge_still_reports(
     wf: Workflow, github: FakeGitHub, content: str
 ) -> None:
@@ -232,8 +240,34 @@ def test_a_crash_in_a_merge_still_completes_the_check(
 
 
 def _env(workdir: Path, event: dict[str, Any], inputs: dict[str, str]) -> dict[str, str]:
-    from action_harness import ActionRunner
-
     runner = ActionRunner(workdir, "pull_request", event)
     workdir.mkdir(parents=True, exist_ok=True)
     return runner.env(inputs)
+
+
+def test_a_merge_that_knows_no_commit_refuses(wf: Workflow) -> None:
+    wf.job("android")
+    runner = ActionRunner(wf.merge_dir, "workflow_dispatch", {}, github_api_url=wf.github.url)
+    runner.extra_env["GITHUB_SHA"] = ""
+    result = runner.run({"results": "autosana-results/*/autosana-results.json"})
+    assert result.returncode == 2
+    assert any("does not know which commit" in e for e in result.commands("error"))
+
+
+def test_a_verified_green_claim_without_a_batch_is_an_error(wf: Workflow) -> None:
+    wf.job("android")
+    edit(wf.artifact("android"), result="skipped", batch_id=None, run_groups=[], is_complete=None)
+    assert wf.merge().returncode == 0  # unverified, the file is believed (and the report says so)
+    result = wf.merge(api_key=API_KEY, api_url=wf.sim.url)
+    assert result.returncode == 1 and "names no batch, so it cannot be verified" in result.summary
+
+
+def test_a_verified_merge_refuses_files_that_say_a_fork_was_skipped(sim: AutosanaSimulator, tmp_path: Path) -> None:
+    merge_dir = tmp_path / "merge"
+    path = merge_dir / "autosana-results" / "autosana-android" / RESULTS_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"schema_version": 1, "result": "skipped_fork", "target": {"name": "android"}}))
+    runner = ActionRunner(merge_dir, "pull_request", fork_pull_request())
+    result = runner.run({"results": "autosana-results/*/autosana-results.json", "api-key": API_KEY, "api-url": sim.url})
+    assert result.returncode == 2 and result.outputs["result"] == "error"
+    assert any("nothing can be verified" in e for e in result.commands("error"))
