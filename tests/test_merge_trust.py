@@ -78,18 +78,25 @@ def test_a_file_that_names_no_commit_is_refused(wf: Workflow) -> None:
 def nested_results(levels: int) -> str:
     """A results file that is valid but for one field nested ``levels`` deep."""
     return json.dumps(
-        {"schema_version": 1, "result": "error", "headline": "x", "target": {"name": "evil"}, "extra": "[" * 0}
+        {
+            "schema_version": 1,
+            "result": "error",
+            "headline": "x",
+            "target": {"name": "evil"},
+            "job": {"head_sha": "HEAD_SHA"},
+            "extra": "",
+        }
     ).replace('"extra": ""', '"extra": ' + "[" * levels + "]" * levels)
 
 
 @pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, nested_results(70), "{" * 50_000])
 def test_a_deep_or_hostile_file_is_named_and_the_merge_still_reports(
-    wf: Workflow, github: FakeGitHub, content: str
+    wf: Workflow, github: FakeGitHub, pr_event: dict[str, Any], content: str
 ) -> None:
     wf.job("android")
     hostile = wf.merge_dir / "autosana-results" / "autosana-evil" / RESULTS_FILE
     hostile.parent.mkdir(parents=True)
-    hostile.write_text(content)
+    hostile.write_text(content.replace("HEAD_SHA", pr_event["pull_request"]["head"]["sha"]))
     result = wf.merge()
 
     assert result.returncode == 2 and result.outputs["result"] == "error", result.stderr[-2000:]
