@@ -227,23 +227,33 @@ def test_inputs_meaningless_in_a_merge_are_input_errors(wf: Workflow) -> None:
 
 
 def test_a_crash_in_a_merge_still_completes_the_check(
-    wf: Workflow, github: FakeGitHub, pr_event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    wf: Workflow,
+    github: FakeGitHub,
+    pr_event: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     """Whatever breaks (here: reading the files raises), the check completes as a failure and
-    result=error is written, as in a single job."""
+    result=error is written, as in a single job; the crash note and traceback are redacted."""
     wf.job("android")
+    secret = "disk-on-fire-S3CRET"
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("disk on fire")
+        raise RuntimeError(f"disk on fire near {secret}")
 
     monkeypatch.setattr("autosana_action.merge.flow.collect", broken)
-    env = _env(wf.merge_dir, pr_event, {"results": "autosana-results/*/autosana-results.json"})
+    env = _env(wf.merge_dir, pr_event, {"results": "autosana-results/*/autosana-results.json", "redact": secret})
     env["GITHUB_API_URL"] = github.url
     assert ActionRun(env).main() == 1
     output = (wf.merge_dir / "output").read_text()
     assert "result<<" in output and "\nerror\n" in output
-    assert [c["conclusion"] for c in github.check_runs()] == ["failure"]
-    assert "RuntimeError: disk on fire" in (wf.merge_dir / "summary").read_text()
+    (check,) = github.check_runs()
+    assert check["conclusion"] == "failure"
+    summary = (wf.merge_dir / "summary").read_text()
+    assert "RuntimeError: disk on fire near" in summary
+    out, err = capfd.readouterr()
+    log = "\n".join(line for line in out.splitlines() if not line.startswith("::add-mask::"))
+    assert secret not in summary + log + err + json.dumps(check) and "Traceback" in err
 
 
 def _env(workdir: Path, event: dict[str, Any], inputs: dict[str, str]) -> dict[str, str]:
