@@ -104,6 +104,9 @@ def test_a_deep_or_hostile_file_is_named_and_the_merge_still_reports(
     assert any("autosana-evil/autosana-results.json" in e for e in result.commands("error"))
     assert [c["conclusion"] for c in github.check_runs()] == ["failure"]
     assert "could not be merged" in result.summary
+    # Every target is still shown: the broken file as an error section, the others as judged.
+    assert "### 💥 autosana-results/autosana-evil/autosana-results.json" in result.summary
+    assert "### ✅ android" in result.summary
 
 
 def test_an_oversized_file_is_refused_by_its_size(wf: Workflow) -> None:

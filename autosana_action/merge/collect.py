@@ -10,9 +10,23 @@ from ..report.results_model import ForkSkipped, ResultsFile, UnreadableResults, 
 
 
 class MergeRefused(Exception):
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(
+        self,
+        problems: list[str],
+        *,
+        unreadable: list[tuple[str, str]] | None = None,
+        loaded: list[tuple[str, ResultsFile]] | None = None,
+    ) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        # When files could not be read and nothing else is wrong: (source, why) of each, and the
+        # files that could, so the report still shows every target.
+        self.unreadable = unreadable or []
+        self.loaded = loaded or []
+
+    @property
+    def only_unreadable_files(self) -> bool:
+        return bool(self.unreadable) and len(self.unreadable) == len(self.problems)
 
 
 class AllForkSkipped(Exception):
@@ -66,6 +80,7 @@ def collect(
     problems: list[str] = []
     loaded: list[tuple[str, ResultsFile]] = []
     forks: list[str] = []
+    unreadable: list[tuple[str, str]] = []
     for path in paths:
         source = path.relative_to(workspace).as_posix()
         try:
@@ -74,6 +89,7 @@ def collect(
             forks.append(source)
         except UnreadableResults as exc:
             problems.append(str(exc))
+            unreadable.append((source, str(exc)))
     if forks and not loaded and not problems:
         raise AllForkSkipped(forks)
     problems += [
@@ -92,5 +108,5 @@ def collect(
                 "own target-name, and each job's artifact its own name."
             )
     if problems:
-        raise MergeRefused(problems)
+        raise MergeRefused(problems, unreadable=unreadable, loaded=loaded)
     return loaded

@@ -15,7 +15,7 @@ from ..github.context import EventContext
 from ..github.forks import SKIPPED_RESULT
 from ..outcome import EXIT_OK, EXIT_USAGE, outcome_for
 from ..report.history import State
-from ..report.merged import MergedReport, render_merged
+from ..report.merged import MergedReport, Section, render_merged
 from ..report.merged_history import MergedState
 from ..report.render import JOB_SUMMARY, RESULT_ICONS, Report
 from ..report.results_model import ResultsFile
@@ -75,6 +75,8 @@ def merge_results(
         )
     except MergeRefused as exc:
         report = _refusal(exc, settings, previous, context)
+        if exc.only_unreadable_files:
+            report.sections = _sections_with_unreadable(settings, context, exc, previous)
     else:
         report = _merged(settings, context, wf, files, previous, deadline=deadline)
     report.branch = context.branch
@@ -129,6 +131,24 @@ def _merged(
     report = merged_report(sections, previous, check_name=settings.check_name, commit=context.head_sha)
     report.notes.insert(0, VERIFIED_NOTE if checks is not None else UNVERIFIED_NOTE)
     return report
+
+
+def _sections_with_unreadable(
+    settings: Settings, context: EventContext, exc: MergeRefused, previous: MergedState | None
+) -> list[Section]:
+    """The refused merge still shows every target: each file that could not be read as an
+    ``error`` section naming it and why, the others judged as usual (not verified)."""
+    artifact_links = settings.shows_artifact_links(context.private_repo)
+
+    def report_of(source: str, results: ResultsFile, before: State | None) -> Report:
+        return trusted_report(results, source, settings.fail_on, before, artifact_links=artifact_links, checked=None)
+
+    sections, _ = sections_of(exc.loaded, [], previous, report_of=report_of)
+    broken = [
+        Section(name=source, report=Report(result=Result.ERROR, headline="unreadable", notes=[why]), source=source)
+        for source, why in exc.unreadable
+    ]
+    return broken + sections
 
 
 def _verify_all(
