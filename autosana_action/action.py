@@ -33,7 +33,7 @@ from .report.results_file import RESULTS_FILE, write_fork_skip
 from .settings import input_warnings, inputs_from_env, parse_settings
 from .trigger.body import GitTarget
 from .trigger.stage import announce_batch, trigger_stage
-from .upload.locate import locate
+from .upload.identify import prepare_build
 from .upload.stage import upload_stage
 from .urls import shown_url
 from .verdict import Result
@@ -76,9 +76,7 @@ class ActionRun:
         event = load_event(self.env)
         try:
             settings = parse_settings(raw)
-            build = (
-                locate(settings.build_path, settings.platform or "", self._workspace) if settings.build_path else None
-            )
+            settings, build = prepare_build(settings, self._workspace)
         except InvalidInputs as exc:
             return self._invalid(exc, raw, event)
         deadline = Deadline(settings.timeout_minutes * 60)  # timeout-minutes runs from here, for every stage

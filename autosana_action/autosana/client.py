@@ -23,6 +23,7 @@ from .. import __version__
 from ..deadline import MIN_REQUEST, Deadline
 from ..redaction import Redactor
 from ..urls import shown_url
+from . import errors
 from .errors import HINTS, ApiError, TransientApiError, describe_detail, never_connected, reason_of, refuse_detail
 from .models import BatchStatus, RunDetail, TriggerResponse
 from .upload_models import BuildRegistered, StartUploadResponse
@@ -201,7 +202,10 @@ class AutosanaClient:
                 f"starting the flows on {self._shown} failed ({reason_of(exc)}); they may have started anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
-        return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
+        try:
+            return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
+        except ApiError as exc:
+            raise errors.no_build_for_commit(exc, response, body.get("ref")) from None
 
     def start_upload(self, body: dict[str, Any]) -> StartUploadResponse:
         try:

@@ -31,6 +31,7 @@ MERGE_IGNORES = (
     "labels",
     "flow-keys",
     "suite-keys",
+    "folder-paths",
     "build-path",
     "url",
     "name",
