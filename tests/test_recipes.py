@@ -20,6 +20,7 @@ import pytest
 import yaml
 from action_harness import FAKE_GITHUB_TOKEN, ROOT
 from conftest import API_KEY
+from support.builds import info_plist
 from support.fake_github import FakeGitHub
 
 from autosana_sim import AutosanaSimulator, FlowPlan
@@ -124,6 +125,7 @@ def test_bitrise(recipe_sim: AutosanaSimulator, ci_python: dict[str, str], tmp_p
     app = tmp_path / "derived" / "Shop.app"
     app.mkdir(parents=True)
     (app / "Shop").write_bytes(b"\xcf\xfa\xed\xfe binary")
+    (app / "Info.plist").write_bytes(info_plist("com.company.shop"))  # a Simulator build, as xcodebuild makes it
     results, deploy = tmp_path / "test_results", tmp_path / "deploy"
     results.mkdir()
     deploy.mkdir()
