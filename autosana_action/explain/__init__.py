@@ -1,0 +1,1 @@
+"""Explain the runs that did not pass: read their run details."""
