@@ -21,8 +21,10 @@ from ..autosana.models import (
     RunIssue,
     is_problem,
 )
+from ..explain.hints import RunHints
 from ..verdict import COUNTED_STATUSES, Counts, Result
 from . import markdown as md
+from .hints import hint_lines
 from .history import Comparison, run_key
 
 STATUS_ICONS = {
@@ -73,6 +75,7 @@ class Report:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     details: dict[str, RunDetail] = field(default_factory=dict)
+    hints: dict[str, RunHints] = field(default_factory=dict)  # from the device, for the first failing runs
     comparison: Comparison | None = None
     # Signed storage URLs (screenshots, logs, performance data) in what we post; else the run page.
     artifact_links: bool = True
@@ -83,7 +86,8 @@ class Report:
         key = (run.id, summary_chars)
         if key not in self._items:
             detail = self.details.get(run.id)
-            extra = explain(run, detail, self.artifact_links) if is_problem(run) else ux_notes(run, detail)
+            hint = self.hints.get(run.id)
+            extra = explain(run, detail, self.artifact_links, hint) if is_problem(run) else ux_notes(run, detail)
             self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra)
         return self._items[key]
 
@@ -147,7 +151,7 @@ def run_row(report: Report, group: RunGroup, run: Run, summary_chars: int) -> st
 SEVERITY_ICONS = {"critical": "🔴", "major": "🟠", "minor": "🟡", "trivial": "⚪"}
 
 
-def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True) -> str:
+def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True, hint: RunHints | None = None) -> str:
     """What a reader needs to see why a run did not pass, without opening another tab."""
     if detail is None:
         return ""
@@ -180,6 +184,7 @@ def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True) -> 
         else f"- **{md.text(run.name or run.id, 200)}**"
     ]
     lines += [f"  - {issue_line(issue)}" for issue in detail.issues[:10]]
+    lines += hint_lines(hint, detail.platform, detail.url or run.url, artifact_links)
     artifacts = [
         md.link(label, url)
         for label, url in (
