@@ -20,6 +20,7 @@ from ..autosana.models import (
     RunGroup,
     RunIssue,
     is_problem,
+    superseded_attempts,
 )
 from ..explain.hints import RunHints
 from ..verdict import COUNTED_STATUSES, Counts, Result
@@ -62,6 +63,8 @@ class Report:
     result: Result
     headline: str
     check_name: str = "Autosana"
+    # The heading's and check run title's short form of the headline (the verdict and its main number).
+    title: str | None = None
     batch_id: str | None = None
     batch_url: str | None = None
     status: BatchStatus | None = None
@@ -79,6 +82,8 @@ class Report:
     comparison: Comparison | None = None
     # Signed storage URLs (screenshots, logs, performance data) in what we post; else the run page.
     artifact_links: bool = True
+    # Skipped runs without a passing retry fail the verdict (skipped is in fail-on): never folded away.
+    skips_fail: bool = True
     _items: dict[tuple[str, int], Item] = field(default_factory=dict, repr=False)
 
     def item(self, group: RunGroup, run: Run, summary_chars: int) -> Item:
@@ -88,19 +93,28 @@ class Report:
             detail = self.details.get(run.id)
             hint = self.hints.get(run.id)
             extra = explain(run, detail, self.artifact_links, hint) if is_problem(run) else ux_notes(run, detail)
-            self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra)
+            red = is_problem(run) or self.failing_skip(group, run)
+            self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra, red)
         return self._items[key]
 
     @property
     def verdict_line(self) -> str:
         change = self.comparison.sentence() if self.comparison else ""
-        return f"{self.headline} · {change}" if change else self.headline
+        title = self.title or self.headline
+        return f"{title} · {change}" if change else title
+
+    def failing_skip(self, group: RunGroup, run: Run) -> bool:
+        """A skipped run that counts against the verdict: no passing retry, and skipped in fail-on."""
+        return self.skips_fail and run.status == SKIPPED and run.id not in superseded_attempts(group.runs)
 
     def groups(self) -> list[RunGroup]:
         """Run groups with problems first; stable otherwise."""
         if self.status is None:
             return []
-        return sorted(self.status.run_groups, key=lambda g: not needs_a_look(g))
+        return sorted(
+            self.status.run_groups,
+            key=lambda g: not (needs_a_look(g) or any(self.failing_skip(g, r) for r in g.runs)),
+        )
 
     def ordered_runs(self) -> Iterable[tuple[RunGroup, Run]]:
         pairs = [(g, r) for g in self.groups() for r in g.runs]
@@ -225,6 +239,7 @@ class Item:
     run: Run
     row: str
     extra: str
+    red: bool = False  # the run counts against the verdict: shown open, never folded
 
     @property
     def size(self) -> int:
@@ -290,16 +305,19 @@ def needs_a_look(group: RunGroup) -> bool:
 
 
 def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
-    """A group's runs: problems in an open table with their explanations, the rest folded."""
+    """A group's runs: those that count against the verdict in an open table with their
+    explanations, the rest folded."""
     tally = Counts.of_runs(group.runs).title()
-    problems = [i for i in items if is_problem(i.run)]
-    fine = [i for i in items if not is_problem(i.run)]
+    problems = [i for i in items if i.red]
+    fine = [i for i in items if not i.red]
     fine_table = TABLE_HEAD + "".join(i.row for i in fine) + "\n"
     ux = "".join(i.extra for i in fine)
     if ux:
         fine_table += f"Reported on runs that passed:\n\n{ux}\n"
     if problems or any(is_problem(r) for r in group.runs):
         title = md.link(md.text(group.name or "Run group", 200), group.url)
+        if group.status != PASSED and not any(is_problem(r) for r in group.runs):
+            tally += f" · group {md.text(group.status, 40)}"
         out = f"### {status_icon(group.status)} {title} · {tally}\n\n{TABLE_HEAD}{''.join(i.row for i in problems)}\n"
         explained = "".join(i.extra for i in problems)
         if explained:
