@@ -48,4 +48,5 @@ bench: $(STAMP) $(NPM_STAMP)
 	$(PY) bench/report_render.py
 	$(PY) bench/upload.py
 	$(PY) bench/merge_render.py
+	$(PY) bench/log_hints.py
 	bash bench/container.sh

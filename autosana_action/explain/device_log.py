@@ -249,23 +249,65 @@ def _nearest(crashes: list[Crash], step_at: datetime | None) -> Crash | None:
     return Crash(chosen.lines, chosen.at, len(crashes) - 1)
 
 
+_MARKERS = {
+    "android": (re.compile(r"FATAL EXCEPTION"), 0, 80),
+    "ios": (re.compile(r"Terminating app due to uncaught exception|Exception Type:"), 15, 120),
+    "web": (re.compile(r"(?i)uncaught|unhandled|error|severe"), 0, 40),
+}
+MAX_WINDOWS = 64
+
+
+def _line_start(text: str, pos: int, lines_back: int) -> int:
+    pos = text.rfind("\n", 0, pos) + 1
+    for _ in range(lines_back):
+        if pos == 0:
+            break
+        pos = text.rfind("\n", 0, pos - 1) + 1
+    return pos
+
+
+def _line_end(text: str, pos: int, lines_on: int) -> int:
+    for _ in range(lines_on + 1):
+        found = text.find("\n", pos)
+        if found < 0:
+            return len(text)
+        pos = found + 1
+    return pos
+
+
+def relevant(text: str, kind: str) -> str:
+    """Only the lines around the crash markers of ``kind``: a 4 MiB log is searched at C speed and
+    only its few interesting windows are parsed line by line."""
+    pattern, before, after = _MARKERS[kind]
+    spans: list[list[int]] = []
+    for m in pattern.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        start, end = _line_start(text, m.start(), before), _line_end(text, m.start(), after)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return "".join(text[a:b] if text[a:b].endswith("\n") else text[a:b] + "\n" for a, b in spans[-MAX_WINDOWS:])
+
+
 def find_crash(text: str, platform: str | None, app: str | None, step_at: datetime | None) -> Crash | None:
     """The crash nearest the failing step's time (else the last one), for the run's platform."""
     year = (step_at or datetime.now(UTC)).year
-    lines = read_lines(text, year)
     kind = (platform or "").lower()
-    finders: list[Callable[[], list[Crash]]]
     if kind == "web":
-        web = web_errors(lines)
+        web = web_errors(read_lines(relevant(text, "web"), year))
         uncaught = [c for c in web if re.search(r"Uncaught|Unhandled|rejection", c.lines[0])]
         chosen = _nearest(uncaught or web, step_at)
         return replace(chosen, others=len(web) - 1) if chosen else None
+    finders: list[Callable[[], list[Crash]]] = [
+        lambda: android_crashes(read_lines(relevant(text, "android"), year), app),
+        lambda: ios_crashes(read_lines(relevant(text, "ios"), year), app),
+    ]
     if kind.startswith("ios"):
-        finders = [lambda: ios_crashes(lines, app)]
+        finders = finders[1:]
     elif kind.startswith("android"):
-        finders = [lambda: android_crashes(lines, app)]
-    else:
-        finders = [lambda: android_crashes(lines, app), lambda: ios_crashes(lines, app), lambda: web_errors(lines)]
+        finders = finders[:1]
     for finder in finders:
         crash = _nearest(finder(), step_at)
         if crash is not None:

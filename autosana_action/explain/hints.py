@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from ..autosana.models import RunDetail
 from ..redaction import MASK, Redactor
@@ -78,38 +79,48 @@ def read_hints(
     chosen = list(details)
     hints = Hints(left_out=max(len(chosen) - max_runs, 0))
     chosen = chosen[:max_runs]
-    jobs: dict[tuple[str, str], Callable[[], str]] = {}
+    jobs: dict[tuple[str, str], Callable[[], Crash | NetworkFailures | None]] = {}
     for detail in chosen:
-        for kind, url in (("device log", detail.device_log_url), ("network log", detail.network_log_url)):
-            if url:
-                jobs[(detail.run_id, kind)] = _reading(reader, url, deadline)
-    texts = run_all(jobs, deadline=deadline, workers=WORKERS) if jobs else {}
-    for detail in chosen:
-        shot, position = _screenshot(detail)
-        hint = RunHints(shot, position)
         step = detail.failing_action()
         step_at = step.executed_at if step is not None else detail.completed_at
-        device = texts.get((detail.run_id, "device log"))
-        network = texts.get((detail.run_id, "network log"))
-        logs = (("device log", device), ("network log", network))
-        hint = replace(hint, unread=tuple(f"{kind}: {_why(v)}" for kind, v in logs if isinstance(v, Exception)))
-        if isinstance(device, str):
-            crash = find_crash(device, detail.platform, app, step_at)
-            if crash is not None:
-                hint = replace(hint, crash=replace(crash, lines=tuple(scrub(line, redactor) for line in crash.lines)))
-        if isinstance(network, str):
-            found = find_failures(network, step_at, show_hosts=show_hosts)
-            if found is not None:
-                hint = replace(hint, network=_scrubbed(found, redactor))
-        hints.runs[detail.run_id] = hint
+        if detail.device_log_url:
+            jobs[(detail.run_id, "device log")] = _crash_job(reader, detail, app, step_at, deadline)
+        if detail.network_log_url:
+            jobs[(detail.run_id, "network log")] = _network_job(reader, detail, step_at, show_hosts, deadline)
+    # Each worker reads and parses its log, so only the few lines kept outlive it.
+    found = run_all(jobs, deadline=deadline, workers=WORKERS) if jobs else {}
+    for detail in chosen:
+        shot, position = _screenshot(detail)
+        crash = found.get((detail.run_id, "device log"))
+        network = found.get((detail.run_id, "network log"))
+        logs = (("device log", crash), ("network log", network))
+        hints.runs[detail.run_id] = RunHints(
+            shot,
+            position,
+            replace(crash, lines=tuple(scrub(line, redactor) for line in crash.lines))
+            if isinstance(crash, Crash)
+            else None,
+            _scrubbed(network, redactor) if isinstance(network, NetworkFailures) else None,
+            tuple(f"{kind}: {_why(value)}" for kind, value in logs if isinstance(value, Exception)),
+        )
     return hints
 
 
-def _reading(reader: ArtifactReader, url: str, deadline: float) -> Callable[[], str]:
-    return lambda: reader.tail(url, deadline).text
+def _crash_job(
+    reader: ArtifactReader, detail: RunDetail, app: str | None, step_at: datetime | None, deadline: float
+) -> Callable[[], Crash | None]:
+    url = detail.device_log_url or ""
+    return lambda: find_crash(reader.tail(url, deadline).text, detail.platform, app, step_at)
 
 
-def _why(value: str | Exception | None) -> str:
+def _network_job(
+    reader: ArtifactReader, detail: RunDetail, step_at: datetime | None, show_hosts: bool, deadline: float
+) -> Callable[[], NetworkFailures | None]:
+    url = detail.network_log_url or ""
+    return lambda: find_failures(reader.tail(url, deadline).text, step_at, show_hosts=show_hosts)
+
+
+def _why(value: object) -> str:
     if isinstance(value, ArtifactUnreadable | TimeoutError):
         return str(value)
     return f"it could not be read ({type(value).__name__})"
