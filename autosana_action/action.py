@@ -1,52 +1,40 @@
-"""One run of the action: inputs, trigger, poll, verdict, report, exit status."""
+"""One run of the action, as the list of its stages: inputs → upload → trigger → poll → explain
+→ verdict → report and publish. Each stage lives in its own room; this only says the order and
+what ends the run early."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from .autosana.client import ApiError, AutosanaClient
-from .autosana.details import DetailFetcher
-from .autosana.models import BatchStatus, TriggerResponse, is_problem
-from .autosana.poller import Outcome, poll
-from .autosana.trigger import CiRun, GitTarget, trigger_body
-from .build.facts import BuildOutcome, GitFacts
-from .build.locate import LocatedBuild, locate
-from .build.stage import run_build_stage
-from .build.upload import UploadFailed
-from .cancellation import Cancellation, Cancelled
-from .crash import report_crash
+from .autosana.client import AutosanaClient
+from .autosana.models import TriggerResponse
+from .cancellation import Cancellation
+from .explain.details import DetailFetcher
+from .explain.stage import detail_reader, explain_stage
+from .finish import crashed, finish
 from .github.commit import resolve_git_target
 from .github.context import EventContext, load_event, with_overrides
 from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
+from .inputs import InvalidInputs
+from .job import Job, describe_target
 from .merge.flow import merge_results
-from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, outcome_for
-from .redaction import protect_secrets
+from .outcome import EXIT_OK, EXIT_USAGE, outcome_for
+from .poll.poller import Outcome
+from .poll.stage import poll_stage
 from .report.conclusion import conclude
-from .report.console import RunLog, log_verdict
-from .report.history import Comparison
-from .report.junit import write_junit
-from .report.render import Report, render_job_summary
-from .report.results_file import RESULTS_FILE, describe_job, write_results
-from .settings import (
-    DEFAULT_API_URL,
-    InvalidInputs,
-    Settings,
-    inputs_from_env,
-    parse_settings,
-    platform_family,
-)
-from .verdict import Counts, Result
-from .workflow import Workflow, plain
-
-COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
-
-
-MAX_LISTED_ERRORS = 20
+from .report.render import Report
+from .report.results_file import RESULTS_FILE
+from .settings import input_warnings, inputs_from_env, parse_settings
+from .trigger.body import GitTarget
+from .trigger.stage import announce_batch, trigger_stage
+from .upload.locate import locate
+from .upload.stage import upload_stage
+from .verdict import Result
+from .workflow import Workflow
 
 
 class ActionRun:
@@ -60,10 +48,11 @@ class ActionRun:
         self.env = env
         self.wf = Workflow(env, stdout)
         self.cancellation = cancellation or Cancellation()
-        self.workspace = Path(env.get("GITHUB_WORKSPACE") or ".")
-        self.build: LocatedBuild | None = None
-        self.built: BuildOutcome | None = None
-        self.unpinned_note: str | None = None
+        self.job: Job | None = None
+
+    @property
+    def publisher(self) -> GitHubPublisher | None:
+        return self.job.publisher if self.job else None
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
@@ -72,210 +61,91 @@ class ActionRun:
                 self.wf.mask(raw[name])
         if not raw.get("results", "").strip():
             self._forget_old_results()
+        event = load_event(self.env)
         try:
             settings = parse_settings(raw)
-            if settings.build_path:
-                self.build = locate(settings.build_path, settings.platform or "", self.workspace)
+            build = (
+                locate(settings.build_path, settings.platform or "", self._workspace) if settings.build_path else None
+            )
         except InvalidInputs as exc:
-            fork = handle_fork_without_key(exc.problems, raw, load_event(self.env), self.wf)
-            if fork is not None:
-                return EXIT_OK if fork is ForkOutcome.SKIPPED else EXIT_USAGE
-            for problem in exc.problems:
-                self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
-            return EXIT_USAGE
-        context = with_overrides(load_event(self.env), settings.pr_number, settings.commit_sha)
+            return self._invalid(exc, raw, event)
+        context = with_overrides(event, settings.pr_number, settings.commit_sha)
         if settings.branch_name:
             context = replace(context, branch=settings.branch_name)
         if settings.is_merge:
             merged = merge_results(settings, context, self.wf, self.env)
             return EXIT_USAGE if merged.refused else outcome_for(merged.result, settings.fail_on_results).exit_code
-        variables = (
-            {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
+        self.job = Job.set_up(
+            self.env, settings=settings, context=context, wf=self.wf, cancellation=self.cancellation, build=build
         )
-        self.redactor = protect_secrets(self.wf, settings, variables)
-        self._warn_about(settings)
-        self.publisher = GitHubPublisher(settings, context, self.wf)
-        return self._run(settings, context, variables)
+        return self._run(self.job)
 
-    def _forget_old_results(self) -> None:
-        """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in
-        for this one when this one stops before writing its own: a merge job then sees it missing."""
-        try:
-            (Path(self.env.get("GITHUB_WORKSPACE") or ".") / RESULTS_FILE).unlink(missing_ok=True)
-        except OSError as exc:
-            self.wf.warning(f"Could not remove the old {RESULTS_FILE}: {exc}")
-
-    def _warn_about(self, settings: Settings) -> None:
-        if settings.web_browser and not settings.is_web:
-            self.wf.warning("web-browser is ignored for mobile runs (bundle-id is set).")
-        if settings.suite_overrides and not settings.resolve_suite_context:
-            self.wf.warning("suite-overrides is ignored because resolve-suite-context is false.")
-        if settings.platform == "android-arm64-gplay":
-            self.wf.warning("platform android-arm64-gplay is deprecated; it is passed on to Autosana as given.")
-        if settings.environment and settings.platform == "chrome-extension":
-            self.wf.warning("environment is ignored for chrome-extension uploads.")
-        remap = settings.enable_ios_keychain_access_group_remapping
-        if remap is not None and not (
-            self.build and self.build.is_ipa and platform_family(settings.platform or "") == "ios"
-        ):
-            self.wf.warning("enable-ios-keychain-access-group-remapping only applies to an iOS .ipa; ignored.")
-        if settings.is_web and settings.has_device_inputs:
-            self.wf.warning("device selection inputs are mobile-only; ignoring them for platform 'web'.")
-        if settings.poll_interval < 10 and settings.api_url == DEFAULT_API_URL:
-            self.wf.warning(
-                f"poll-interval {settings.poll_interval:g}s is below the 10-15 s the Autosana API asks for."
-            )
-
-    def _run(self, settings: Settings, context: EventContext, variables: Mapping[str, str]) -> int:
-        target = describe_target(settings)
-        self.wf.info(f"Starting Autosana flows for {target} on {settings.api_url}")
-        if variables:
-            self.wf.info(f"Variables: {', '.join(sorted(variables))}")
-        git = resolve_git_target(
+    def _run(self, job: Job) -> int:
+        settings = job.settings
+        for warning in input_warnings(settings, job.build):
+            self.wf.warning(warning)
+        self.wf.info(f"Starting Autosana flows for {describe_target(settings)} on {settings.api_url}")
+        if job.variables:
+            self.wf.info(f"Variables: {', '.join(sorted(job.variables))}")
+        target = resolve_git_target(
             self.env,
             commit_sha=settings.commit_sha,
             repo_full_name=settings.repo_full_name,
             pr_number=settings.pr_number,
         )
-        self._say_commit(git)
-        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor) as client:
+        self._say_commit(target)
+        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=job.redactor) as client:
             if settings.uploads:
                 try:
-                    code = self._build_stage(settings, context, client, variables, git)
+                    stopped = upload_stage(job, client, target)
                 except Exception as exc:  # the check run is already in progress: it must be completed
-                    report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
-                    return self._crashed(settings, report, exc)
-                if code is not None:
-                    return code
-            new_build = self.built.app_build_id if self.built else None
-            body = trigger_body(settings, variables, git, CiRun.from_env(self.env), new_build)
+                    return crashed(job, job.report(Result.ERROR, "The build was not uploaded"), exc)
+                if stopped is not None:
+                    return stopped
+            started = trigger_stage(job, client, target)
+            if isinstance(started, int):
+                return started
+            report, trigger = started
             try:
-                trigger = client.trigger(body)
-            except ApiError as exc:
-                self.wf.error(str(exc), title="Autosana did not start the flows")
-                report = self._base_report(settings, context, Result.ERROR, "The flows were not started")
-                report.notes.append(str(exc))
-                self._finish(settings, report, publish=True)
-                return outcome_for(report.result, settings.fail_on_results, refused_status=exc.status).exit_code
-
-            if trigger.batch_id is None:
-                return self._no_batch(settings, context, trigger)
-            count = f"{trigger.flow_run_count} flows" if trigger.flow_run_count is not None else "flows"
-            report = self._base_report(settings, context, Result.TRIGGERED, f"Started {count}; waiting for results")
-            report.batch_id = trigger.batch_id
-            report.batch_url = trigger.batch_url
-            try:
-                return self._after_trigger(settings, report, trigger, client, count)
+                return self._wait_and_report(job, client, report, trigger)
             except Exception as exc:  # the check run must not stay in progress, whatever broke
-                return self._crashed(settings, report, exc)
+                return crashed(job, report, exc)
 
-    def _crashed(self, settings: Settings, report: Report, exc: Exception) -> int:
-        return report_crash(
-            self.wf,
-            self.publisher,
-            report,
-            exc,
-            outputs=lambda: self._outputs(settings, report),
-            summary=settings.job_summary,
-        )
-
-    def _after_trigger(
-        self, settings: Settings, report: Report, trigger: TriggerResponse, client: AutosanaClient, count: str
-    ) -> int:
-        batch_id = trigger.batch_id
-        assert batch_id is not None
-        self.wf.set_outputs({"batch-id": batch_id, **({"batch-url": trigger.batch_url} if trigger.batch_url else {})})
-        self.wf.info(f"Started {count} in batch {plain(batch_id, 80)}")
-        self._list_dispatch_errors(trigger, report)
-        if settings.job_summary:
-            self.wf.write_summary(render_job_summary(report))
-        if not settings.wait:
-            report.headline = f"Started {count}; not waiting for results (wait: false)"
-            if trigger.errors:
-                report.result = Result.ERROR
-                report.headline = f"Started {count}, but {len(trigger.errors)} requested test submission(s) failed"
-            self._finish(settings, report, publish=bool(trigger.errors))
-            return outcome_for(report.result, settings.fail_on_results).exit_code
-
-        self.cancellation.install()
-        self.publisher.resolve_pr()
-        log = RunLog(self.wf)
-        with (
-            AutosanaClient(
-                settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor
-            ) as detail_client,
-            closing(DetailFetcher(detail_client)) as fetcher,
-        ):
-
-            def on_status(status: BatchStatus) -> None:
-                log.update(status)
-                fetcher.submit_finished(status)
-                # Created on the first status, so its link can go to the Autosana run group; the
-                # previous comment is read while the flows run, not after.
-                first_group = status.run_groups[0].url if status.run_groups else None
-                self.publisher.start_check(batch_id, first_group)
-                self.publisher.previous_state()
-
-            polled = poll(
-                client,
-                batch_id,
-                interval=settings.poll_interval,
-                timeout=settings.timeout_minutes * 60,
-                cancellation=self.cancellation,
-                workflow=self.wf,
-                on_status=on_status,
-            )
-            for warning in conclude(report, polled, settings, trigger):
+    def _wait_and_report(self, job: Job, client: AutosanaClient, report: Report, trigger: TriggerResponse) -> int:
+        assert report.batch_id is not None
+        stopped = announce_batch(job, report, trigger)
+        if stopped is not None:
+            return stopped
+        with detail_reader(job) as fetcher:
+            polled = poll_stage(job, client, report.batch_id, on_finished=fetcher.submit_finished)
+            for warning in conclude(report, polled, job.settings, trigger):
                 self.wf.warning(warning, title="Teardown failed")
             if polled.outcome is not Outcome.CANCELLED and report.status is not None:
-                self._explain(fetcher, report)
-        self._finish(settings, report, publish=True)
-        return outcome_for(report.result, settings.fail_on_results).exit_code
+                self._explain(job, fetcher, report)
+        return finish(job, report, publish=True)
 
-    def _build_stage(
-        self,
-        settings: Settings,
-        context: EventContext,
-        client: AutosanaClient,
-        variables: Mapping[str, str],
-        target: GitTarget,
-    ) -> int | None:
-        """Upload or register the PR's build; an exit code when the action ends here."""
-        if not settings.upload_only:
-            self.publisher.start_check(None, None)
-        self.cancellation.install()
-        git = GitFacts(target.ref or "", context.branch or "", target.repo_full_name or "")
-        publish = not settings.upload_only
+    def _explain(self, job: Job, fetcher: DetailFetcher, report: Report) -> None:
+        explain_stage(job, fetcher, report)
+
+    def _invalid(self, exc: InvalidInputs, raw: Mapping[str, str], event: EventContext) -> int:
+        fork = handle_fork_without_key(exc.problems, raw, event, self.wf)
+        if fork is not None:
+            return EXIT_OK if fork is ForkOutcome.SKIPPED else EXIT_USAGE
+        for problem in exc.problems:
+            self.wf.error(problem.message(), title=f"Invalid input: {problem.input}")
+        return EXIT_USAGE
+
+    @property
+    def _workspace(self) -> Path:
+        return Path(self.env.get("GITHUB_WORKSPACE") or ".")
+
+    def _forget_old_results(self) -> None:
+        """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in
+        for this one when this one stops before writing its own: a merge job then sees it missing."""
         try:
-            self.built = run_build_stage(
-                client, settings, self.build, git=git, variables=variables, wf=self.wf, cancellation=self.cancellation
-            )
-        except Cancelled:
-            report = self._base_report(settings, context, Result.CANCELLED, "Cancelled while uploading the build")
-            report.notes.append("The workflow was cancelled before any flow started.")
-            self._finish(settings, report, publish=publish)
-            return outcome_for(report.result, settings.fail_on_results).exit_code
-        except (ApiError, UploadFailed) as exc:
-            self.wf.error(str(exc), title="The build was not uploaded")
-            report = self._base_report(settings, context, Result.ERROR, "The build was not uploaded")
-            report.notes.append(str(exc))
-            self._finish(settings, report, publish=publish)
-            refused = getattr(exc, "status", None)
-            return outcome_for(report.result, settings.fail_on_results, refused_status=refused).exit_code
-        outputs = dict(self.built.outputs)
-        if self.built.app_build_id:
-            outputs["app-build-id"] = self.built.app_build_id
-            self.wf.info(f"Autosana registered build {plain(self.built.app_build_id, 80)}")
-        self.wf.set_outputs(outputs)
-        if settings.upload_only:
-            headline = "Build uploaded; no flows were requested"
-            self._finish(settings, self._base_report(settings, context, Result.UPLOADED, headline), publish=False)
-            return EXIT_OK
-        if not self.built.app_build_id:
-            unpinned = "Autosana did not name the new build, so the flows run on the app's active build"
-            self.wf.warning(unpinned)
-            self.unpinned_note = unpinned + "."
-        return None
+            (self._workspace / RESULTS_FILE).unlink(missing_ok=True)
+        except OSError as exc:
+            self.wf.warning(f"Could not remove the old {RESULTS_FILE}: {exc}")
 
     def _say_commit(self, git: GitTarget) -> None:
         if git.ref:
@@ -285,126 +155,6 @@ class ActionRun:
                 "No commit is known here (no pull request, deployment, checkout or GITHUB_SHA), so `ref` is left out "
                 "of the request and Autosana picks the flows without it; set commit-sha to pin one."
             )
-
-    def _list_dispatch_errors(self, trigger: TriggerResponse, report: Report) -> None:
-        """Tests Autosana could not submit: each is said in the log and the report."""
-        if not trigger.errors:
-            return
-        for error in trigger.errors[:MAX_LISTED_ERRORS]:
-            self.wf.error(plain(str(error), 500), title="Autosana could not submit a requested test")
-        listed = "; ".join(str(e) for e in trigger.errors[:MAX_LISTED_ERRORS])
-        more = len(trigger.errors) - MAX_LISTED_ERRORS
-        report.notes.append(
-            f"{len(trigger.errors)} requested test submission(s) failed: {listed}"
-            + (f" and {more} more" if more > 0 else "")
-        )
-
-    def _no_batch(self, settings: Settings, context: EventContext, trigger: TriggerResponse) -> int:
-        """Autosana answered without a batch: its no-op (nothing changed to run) is a green skip;
-        anything else started nothing and fails."""
-        if trigger.is_noop:
-            reason = trigger.reason or "No changed flows to run."
-            self.wf.info(f"✅ Skipped: {plain(reason, 300)}")
-            report = self._base_report(settings, context, Result.SKIPPED, f"Skipped: {reason}")
-            report.batch_url = trigger.batch_url
-            report.notes.append(
-                "Autosana found nothing to run, so it created no batch and there is nothing to wait for."
-            )
-            self._finish(settings, report, publish=True)
-            return EXIT_OK
-        runs = trigger.flow_run_count
-        headline = "Autosana started no batch"
-        report = self._base_report(settings, context, Result.ERROR, headline)
-        self._list_dispatch_errors(trigger, report)
-        if not trigger.errors:
-            report.notes.append(
-                f"The answer had no batch ID ({runs if runs is not None else 'no'} flows) and no skipped marker, so "
-                "nothing is running; check the selectors, or whether the pull request has changed flows."
-            )
-        self._finish(settings, report, publish=True)
-        return EXIT_FAILED
-
-    def _explain(self, fetcher: DetailFetcher, report: Report) -> None:
-        """Run details for the runs worth explaining, and what changed since the last report."""
-        assert report.status is not None
-        fetcher.submit_finished(report.status)
-        fetcher.collect()
-        report.details = fetcher.details
-        if fetcher.errors:
-            self.wf.warning(f"{len(fetcher.errors)} run details could not be read; first: {fetcher.errors[0]}")
-        if fetcher.left_out_problems:
-            shown = sum(1 for _, run in report.status.runs() if is_problem(run) and run.id in report.details)
-            more = fetcher.left_out_problems
-            report.notes.append(f"Details are shown for {shown} runs that did not pass; {more} more are on Autosana.")
-        previous = self.publisher.previous_state()
-        if previous is not None:
-            report.comparison = Comparison.between(previous, report.status)
-
-    def _base_report(self, settings: Settings, context: EventContext, result: Result, headline: str) -> Report:
-        built = self.built
-        report = Report(
-            result=result,
-            headline=headline,
-            check_name=settings.check_name,
-            app=describe_target(settings),
-            build=built.app_build_id if built and built.app_build_id else _str(settings.app_build_id),
-            build_file=built.description if built else (self.build.shown if self.build else None),
-            commit=context.head_sha,
-            branch=context.branch,
-            workflow_run_url=context.workflow_run_url,
-            artifact_links=settings.shows_artifact_links(context.private_repo),
-        )
-        if self.unpinned_note:
-            report.notes.append(self.unpinned_note)
-        return report
-
-    def _finish(self, settings: Settings, report: Report, *, publish: bool) -> None:
-        """Log, outputs and job summary first: they must survive GitHub being slow or refusing."""
-        log_verdict(self.wf, report, settings.fail_on_results)
-        self.wf.set_outputs(self._outputs(settings, report))
-        if settings.job_summary:
-            self.wf.write_summary(render_job_summary(report))
-        if not publish:
-            return
-        self.publisher.finish_check(report)
-        self.publisher.upsert_comment(report)
-        links = {"comment-url": self.publisher.comment_url, "check-run-url": self.publisher.check_run_url}
-        self.wf.set_outputs({name: url for name, url in links.items() if url})
-
-    def _outputs(self, settings: Settings, report: Report) -> dict[str, str]:
-        counts = report.counts or Counts({})
-        outputs = {"result": report.result.value, "total-flows": str(counts.total)}
-        outputs.update({f"{s}-flows": str(counts.get(s)) for s in COUNT_OUTPUTS})
-        if report.batch_id:
-            outputs["batch-id"] = report.batch_id
-        if report.batch_url:
-            outputs["batch-url"] = report.batch_url
-        outputs.update(self._write_files(settings, report))
-        return outputs
-
-    def _write_files(self, settings: Settings, report: Report) -> dict[str, str]:
-        workspace = Path(self.env.get("GITHUB_WORKSPACE") or ".")
-        written: dict[str, str] = {}
-        try:
-            context = self.publisher.context
-            target, job = describe_job(settings, self.env, context.head_sha, context.workflow_run_url)
-            write_results(report, workspace / RESULTS_FILE, target, job)
-            written["results-json"] = RESULTS_FILE
-            if settings.junit_path:
-                write_junit(report, workspace / settings.junit_path)
-        except OSError as exc:
-            self.wf.warning(f"Could not write the results files: {exc}")
-        return written
-
-
-def _str(value: object) -> str | None:
-    return str(value) if value else None
-
-
-def describe_target(settings: Settings) -> str:
-    if settings.bundle_id:
-        return f"{settings.bundle_id} ({settings.platform})"
-    return f"web app {settings.app_id}"
 
 
 def run(env: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> int:

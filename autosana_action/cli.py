@@ -4,13 +4,12 @@ pipeline against the built-in simulator) and ``simulator`` (serve the simulator)
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from . import __version__
 from .input_help import INPUT_HELP
@@ -103,9 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = _unwritable(args.summary)
         if problem:
             parser.error(f"argument --summary: {problem}")
-        return demo(args.summary, args.poll_interval)
+        commands = _simulator_commands()
+        return commands.run_demo(args.summary, args.poll_interval) if commands else 2
     if args.command == "simulator":
-        return serve_simulator(args.host, args.port, args.time_scale)
+        commands = _simulator_commands()
+        return commands.serve(args.host, args.port, args.time_scale) if commands else 2
     from .action import run
 
     overrides = {name: value for name in INPUT_NAMES if (value := getattr(args, name, None)) is not None}
@@ -113,74 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "INPUT_API-KEY" not in env and "api-key" not in overrides and env.get("AUTOSANA_API_KEY"):
         overrides["api-key"] = env["AUTOSANA_API_KEY"]
     return run(env, overrides)
-
-
-def demo(summary_path: Path, poll_interval: str) -> int:
-    from .action import ActionRun
-    from .autosana.simulator import DEMO_CHANGED_FLOWS, DEMO_COMMIT, DEMO_SUITES, AutosanaSimulator
-
-    # The results JSON lands next to the summary, so the path the demo prints is real.
-    workspace = summary_path.resolve().parent
-    summary_path.write_text("", encoding="utf-8")  # the action names it in its log
-    with AutosanaSimulator() as sim, tempfile.TemporaryDirectory() as tmp:
-        # The suites are selected; the PR's changed code-managed flows join them in one batch.
-        sim.changed_flows[DEMO_COMMIT] = dict(DEMO_CHANGED_FLOWS)
-        output_file = Path(tmp, "output")
-        build = _demo_build(Path(tmp))
-        env = {
-            # Only the demo's own inputs: a stray INPUT_* or GITHUB_* in the shell must not leak in.
-            **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_", "RUNNER_"))},
-            "GITHUB_OUTPUT": str(output_file),
-            "GITHUB_STEP_SUMMARY": str(summary_path),
-            "GITHUB_WORKSPACE": str(workspace),
-            "INPUT_API-KEY": "demo-key",
-            "INPUT_API-URL": sim.url,
-            "INPUT_BUNDLE-ID": "com.company.app",
-            "INPUT_PLATFORM": "android",
-            "INPUT_BUILD-PATH": str(build),
-            "INPUT_SUITE-IDS": "\n".join(DEMO_SUITES),
-            "INPUT_VARIABLES": f"PR_NUMBER=42,BRANCH=feature/login,COMMIT_SHA={DEMO_COMMIT}",
-            "INPUT_COMMIT-SHA": DEMO_COMMIT,
-            "INPUT_RUN-CHANGED-FLOWS": "true",
-            "INPUT_POLL-INTERVAL": poll_interval,
-        }
-        print(f"demo: Autosana simulator on {sim.url} (storage on {sim.storage.url}); uploading a generated")
-        print(f"demo: build {build.name} ({build.stat().st_size} bytes) and running the flows on it\n")
-        code = ActionRun(env).main()
-        summary = summary_path.read_text(encoding="utf-8")
-        outputs = output_file.read_text(encoding="utf-8")
-    print("\n---- step outputs ($GITHUB_OUTPUT) ----")
-    values = _outputs(outputs)
-    print("\n".join(f"{k}={v}" for k, v in values.items()))
-    if "results-json" in values:
-        print(f"(results-json is relative to the workspace: {workspace / values['results-json']})")
-    print(f"---- job summary, also written to {summary_path} ----\n")
-    print(summary)
-    print(f"demo: the action exited with {code}" + (" (one demo flow fails on purpose)" if code == 1 else ""))
-    return 0 if code in (0, 1) else code
-
-
-def _demo_build(workspace: Path) -> Path:
-    """A small stand-in .apk (a zip with a manifest), where a build step would leave it."""
-    import zipfile
-
-    path = workspace / "app" / "build" / "outputs" / "apk" / "release" / "app-release.apk"
-    path.parent.mkdir(parents=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as apk:
-        apk.writestr("AndroidManifest.xml", '<manifest package="com.company.app"/>')
-        apk.writestr("classes.dex", os.urandom(512 * 1024))
-    return path
-
-
-def _outputs(raw: str) -> dict[str, str]:
-    lines, values = raw.splitlines(), {}
-    i = 0
-    while i < len(lines):
-        name, _, delimiter = lines[i].partition("<<")
-        end = lines.index(delimiter, i + 1)
-        values[name] = "\n".join(lines[i + 1 : end])
-        i = end + 1
-    return values
 
 
 def _unwritable(path: Path) -> str | None:
@@ -195,21 +128,18 @@ def _unwritable(path: Path) -> str | None:
     return None
 
 
-def serve_simulator(host: str, port: int, time_scale: float) -> int:
-    from .autosana.simulator import AutosanaSimulator
-
+def _simulator_commands() -> ModuleType | None:
+    """The demo and simulator live beside the action (the image leaves them out)."""
     try:
-        sim = AutosanaSimulator(host=host, port=port, time_scale=time_scale)
-    except (OSError, OverflowError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        print(f"autosana-action simulator: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
-        return 2
-    print(
-        f"Autosana simulator on {sim.url}, build storage on {sim.storage.url} (any X-API-Key is accepted)", flush=True
-    )
-    with contextlib.suppress(KeyboardInterrupt):
-        sim.serve_forever()
-    return 0
+        from autosana_sim import demo
+    except ImportError:
+        print(
+            "autosana-action: the demo and simulator commands need the autosana_sim package, which the action's "
+            "image leaves out; run them from a checkout or from `pip install autosana-action`.",
+            file=sys.stderr,
+        )
+        return None
+    return demo
 
 
 if __name__ == "__main__":

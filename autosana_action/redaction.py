@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from .settings import Settings, looks_secret
+from .settings import Settings
 from .workflow import MIN_MASKED_LENGTH, Workflow
 
 MASK = "***"
@@ -35,6 +35,23 @@ TYPING_ACTIONS = frozenset({"send_keys", "type", "type_text", "input_text", "inp
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]")
 _UNRESERVED_RUN = re.compile(r"[A-Za-z0-9._~-]+")
 ModelT = TypeVar("ModelT", bound=BaseModel)
+# A variable name looks secret when one of its words is one of these (words split on _ - . and
+# camelCase, any case): STRIPE_KEY, AWS_ACCESS_KEY_ID and dbPass do; AUTHOR, TOKENIZER do not.
+SECRET_WORDS = frozenset(
+    "password passwords passwd pass pwd passphrase passcode secret secrets token tokens key keys apikey privatekey "  # noqa: SIM905
+    "secretkey accesskey credential credentials creds auth private pin otp totp signing signature cert "
+    "certificate cookie jwt bearer salt".split()
+)
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NAME_SEPARATOR = re.compile(r"[_\-.\s]+")
+
+
+def name_words(name: str) -> list[str]:
+    return [word.lower() for word in _NAME_SEPARATOR.split(_CAMEL_HUMP.sub("_", name)) if word]
+
+
+def looks_secret(name: str) -> bool:
+    return any(word in SECRET_WORDS for word in name_words(name))
 
 
 def _encoded_char(char: str) -> str:

@@ -106,10 +106,6 @@ class Workflow:
         for line in message.split("\n"):
             self._write(neutralise_line(line))
 
-    def debug(self, message: str) -> None:
-        if self.on_actions:
-            self.command("debug", message)
-
     def notice(self, message: str, title: str | None = None) -> None:
         self._annotate("notice", message, title)
 

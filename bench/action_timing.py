@@ -11,8 +11,8 @@ import statistics
 
 from common import stage
 
-from autosana_action.autosana.simulator import FlowPlan
 from autosana_action.github.publisher import comment_marker
+from autosana_sim import FlowPlan
 
 
 def flows(duration: float) -> list[FlowPlan]:

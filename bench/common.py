@@ -18,7 +18,7 @@ from action_harness import FAKE_GITHUB_TOKEN, ActionResult, ActionRunner
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 SUITE = "99999999-0000-4000-8000-000000000001"
 

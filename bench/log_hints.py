@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autosana_action.autosana import demo_logs
-from autosana_action.autosana.artifact_store import ArtifactStore, PaddedLog
 from autosana_action.autosana.models import RunDetail
 from autosana_action.explain.artifacts import MAX_BYTES
 from autosana_action.explain.hints import read_hints
 from autosana_action.redaction import Redactor
+from autosana_sim import demo_logs
+from autosana_sim.artifacts import ArtifactStore, PaddedLog
 
 RUNS = 10
 LOG_BYTES = 50 * 1024 * 1024

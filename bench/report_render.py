@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import common  # noqa: F401  (puts tests/ on the path)
 from support.batches import LONG_SUMMARY, big_batch
 
-from autosana_action.autosana.details import MAX_PASSED_DETAILS, MAX_PROBLEM_DETAILS
 from autosana_action.autosana.models import BatchStatus, RunAction, RunDetail, RunIssue
+from autosana_action.explain.details import MAX_PASSED_DETAILS, MAX_PROBLEM_DETAILS
 from autosana_action.github.publisher import CHECK_TEXT_LIMIT, COMMENT_LIMIT, comment_marker
 from autosana_action.report.junit import junit_xml
 from autosana_action.report.render import Layout, Report, render, render_job_summary

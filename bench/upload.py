@@ -26,7 +26,7 @@ ROUNDS = 3
 
 
 def serve(count: int) -> None:
-    from autosana_action.autosana.storage_sim import StorageSimulator
+    from autosana_sim import StorageSimulator
 
     store = StorageSimulator(hash_bodies=False).start()
     print(json.dumps([store.presign(f"bench/{i}.apk") for i in range(count)]), flush=True)
@@ -35,7 +35,7 @@ def serve(count: int) -> None:
 
 
 def client(url: str, path: str) -> None:
-    from autosana_action.build.storage import put_file
+    from autosana_action.upload.storage import put_file
 
     size = Path(path).stat().st_size
     started = time.perf_counter()

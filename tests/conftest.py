@@ -9,7 +9,7 @@ from action_harness import FAKE_GITHUB_TOKEN, ActionRunner
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 API_KEY = "test-key-6f1c2a9b8e"
 LOGIN = "aaaaaaaa-0000-4000-8000-000000000001"

@@ -15,7 +15,7 @@ from conftest import API_KEY, CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 ODD = "bbbbbbbb-0000-4000-8000-000000000009"
 

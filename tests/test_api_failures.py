@@ -10,8 +10,9 @@ import pytest
 from action_harness import ActionRunner
 from conftest import LOGIN, base_inputs
 
-from autosana_action.autosana.client import ApiError, AutosanaClient, TransientApiError
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault
+from autosana_action.autosana.client import AutosanaClient
+from autosana_action.autosana.errors import ApiError, TransientApiError
+from autosana_sim import AutosanaSimulator, Fault
 
 STATUS = "/api/v1/runs/status"
 TRIGGER = "/api/v1/flows/run"

@@ -14,7 +14,7 @@ from conftest import LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
 
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault, FlowPlan, GroupPlan
+from autosana_sim import AutosanaSimulator, Fault, FlowPlan, GroupPlan
 
 SMOKE = "dddddddd-0000-4000-8000-000000000001"
 OTHER = "dddddddd-0000-4000-8000-000000000002"

@@ -19,7 +19,7 @@ from action_harness import ROOT, ActionResult, ActionRunner, parse_outputs
 from conftest import CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator
+from autosana_sim import AutosanaSimulator
 
 PODMAN_FLAGS = ["--runtime", "runc", "--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096"]
 TAG = "localhost/autosana-action:test"

@@ -12,11 +12,12 @@ from action_harness import ActionRunner
 from conftest import API_KEY, LOGIN, base_inputs
 
 from autosana_action.autosana import client as client_module
-from autosana_action.autosana.client import AutosanaClient, TransientApiError
-from autosana_action.autosana.poller import MIN_REQUEST_SECONDS, Outcome, poll
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault
+from autosana_action.autosana.client import AutosanaClient
+from autosana_action.autosana.errors import TransientApiError
 from autosana_action.cancellation import Cancellation
+from autosana_action.poll.poller import MIN_REQUEST_SECONDS, Outcome, poll
 from autosana_action.workflow import Workflow
+from autosana_sim import AutosanaSimulator, Fault
 
 STATUS = "/api/v1/runs/status"
 TRIGGER = "/api/v1/flows/run"

@@ -12,8 +12,8 @@ from conftest import CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
 from autosana_action.github.publisher import comment_marker
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 BIG = "ffffffff-0000-4000-8000-000000000005"
 

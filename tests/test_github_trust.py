@@ -16,9 +16,9 @@ from conftest import CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
 from autosana_action.github.publisher import comment_marker
 from autosana_action.report.history import State, run_key
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 COMMENTS = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
 COMMENT = "/repos/{owner}/{repo}/issues/comments/{comment_id}"

@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from autosana_action.autosana import demo_logs
-from autosana_action.autosana.artifact_store import ArtifactStore, PaddedLog
 from autosana_action.autosana.models import RunDetail
 from autosana_action.explain.artifacts import ArtifactReader, ArtifactUnreadable, fetchable, run_all
 from autosana_action.explain.device_log import find_crash
 from autosana_action.explain.hints import Hints, read_hints, scrub
 from autosana_action.explain.network_log import find_failures
 from autosana_action.redaction import Redactor
+from autosana_sim import demo_logs
+from autosana_sim.artifacts import ArtifactStore, PaddedLog
 
 STEP_AT = datetime(2026, 12, 1, 21, 40, 5, tzinfo=UTC)
 PACKAGE = "com.company.app"

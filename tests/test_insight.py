@@ -12,8 +12,8 @@ from conftest import CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 
 from autosana_action.autosana.models import BatchStatus, Run, RunGroup
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
 from autosana_action.report.history import Comparison, State
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 ODD = "abababab-0000-4000-8000-000000000001"
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from action_harness import ActionRunner
 from conftest import base_inputs
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 SLOW = "bbbbbbbb-0000-4000-8000-00000000000a"
 

@@ -15,11 +15,11 @@ from conftest import CHECKOUT, LOGIN, base_inputs
 from support.batches import big_batch
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator, FlowPlan
 from autosana_action.github.publisher import comment_marker
 from autosana_action.report.render import Report
 from autosana_action.report.results_file import RESULTS_FILE, JobFacts, TargetFacts, write_results
 from autosana_action.verdict import Counts, judge
+from autosana_sim import AutosanaSimulator, FlowPlan
 
 MATRIX = {
     "android": {"bundle-id": "com.company.app", "platform": "android", "suite-ids": LOGIN},

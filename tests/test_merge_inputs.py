@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from support.batches import big_batch
 
+from autosana_action.inputs import InvalidInputs
 from autosana_action.report.render import Report
 from autosana_action.report.results_file import JobFacts, TargetFacts, describe_job, results_document
 from autosana_action.report.results_model import UnreadableResults, parse_results
-from autosana_action.settings import InvalidInputs, parse_settings
+from autosana_action.settings import parse_settings
 from autosana_action.verdict import Counts, Result
 
 SUITE = "550e8400-e29b-41d4-a716-446655440000"

@@ -13,12 +13,12 @@ from conftest import CHECKOUT, LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 
 from autosana_action.action import ActionRun
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault
 from autosana_action.github.publisher import GitHubPublisher, conclusion_for
 from autosana_action.outcome import TABLE, outcome_for
 from autosana_action.report.render import Report
 from autosana_action.settings import parse_settings
 from autosana_action.verdict import Result
+from autosana_sim import AutosanaSimulator, Fault
 
 EMPTY = "eeeeeeee-0000-4000-8000-00000000000e"
 

@@ -17,10 +17,9 @@ from conftest import API_KEY, CHECKOUT, base_inputs
 from support.fake_github import FakeGitHub
 
 from autosana_action.autosana.models import RunAction, RunDetail
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault, FlowPlan
-from autosana_action.redaction import Redactor
+from autosana_action.redaction import Redactor, looks_secret
 from autosana_action.report import markdown as md
-from autosana_action.settings import looks_secret
+from autosana_sim import AutosanaSimulator, Fault, FlowPlan
 
 LEAKY = "cdcdcdcd-0000-4000-8000-000000000001"
 # Every character the outputs escape: HTML, Markdown, XML, JSON, URLs.

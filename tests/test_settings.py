@@ -7,7 +7,8 @@ from uuid import UUID
 import pytest
 from pydantic import SecretStr
 
-from autosana_action.settings import FIXES, InvalidInputs, Settings, inputs_from_env, parse_settings
+from autosana_action.inputs import InvalidInputs
+from autosana_action.settings import FIXES, Settings, inputs_from_env, parse_settings
 
 SUITE = "550e8400-e29b-41d4-a716-446655440000"
 FLOW = "660e8400-e29b-41d4-a716-446655440001"

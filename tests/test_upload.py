@@ -16,16 +16,17 @@ import pytest
 import requests
 from conftest import API_KEY
 
-from autosana_action.autosana.client import ApiError, AutosanaClient, TransientApiError
-from autosana_action.autosana.simulator import AutosanaSimulator, Fault
-from autosana_action.autosana.storage_sim import StorageFault
-from autosana_action.build.facts import GitFacts
-from autosana_action.build.locate import locate
-from autosana_action.build.storage import UploadStalled, put_file
-from autosana_action.build.upload import UploadFailed, UploadTuning, upload_build
+from autosana_action.autosana.client import AutosanaClient
+from autosana_action.autosana.errors import ApiError, TransientApiError
 from autosana_action.cancellation import Cancellation
-from autosana_action.settings import InvalidInputs, parse_settings
+from autosana_action.inputs import InvalidInputs
+from autosana_action.settings import parse_settings
+from autosana_action.upload.facts import GitFacts
+from autosana_action.upload.locate import locate
+from autosana_action.upload.mobile import UploadFailed, UploadTuning, upload_build
+from autosana_action.upload.storage import UploadStalled, put_file
 from autosana_action.workflow import Workflow
+from autosana_sim import AutosanaSimulator, Fault, StorageFault
 
 GIT = GitFacts("a" * 40, "feature/login", "octo-org/octo-repo")
 FAST = UploadTuning(stall_seconds=1.0, backoff=0.05, progress_interval=0.0)
@@ -252,7 +253,7 @@ def test_an_app_directory_is_zipped_first(sim: AutosanaSimulator, tmp_path: Path
 
 
 def test_zip_of_an_app_keeps_its_layout_and_symlinks(tmp_path: Path) -> None:
-    from autosana_action.build.bundle import zip_app
+    from autosana_action.upload.bundle import zip_app
 
     app = tmp_path / "Shop.app"
     (app / "Sub").mkdir(parents=True)

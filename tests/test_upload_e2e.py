@@ -14,8 +14,7 @@ from action_harness import ActionRunner
 from conftest import LOGIN, base_inputs
 from support.fake_github import FakeGitHub
 
-from autosana_action.autosana.simulator import AutosanaSimulator
-from autosana_action.autosana.storage_sim import StorageFault
+from autosana_sim import AutosanaSimulator, StorageFault
 
 WEB_DEP = "cccccccc-0000-4000-8000-000000000001"
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from autosana_action.autosana.models import BatchStatus
-from autosana_action.settings import DEFAULT_FAIL_ON
+from autosana_action.report.inputs import DEFAULT_FAIL_ON
 from autosana_action.verdict import Result, judge
 
 DEFAULT = frozenset(DEFAULT_FAIL_ON.split(","))

@@ -1,1 +1,1 @@
-"""The Autosana side: API client and models, polling, run details, and the simulator."""
+"""The Autosana API: the HTTP client and the models of what it sends back."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from contextvars import ContextVar
 from types import TracebackType
@@ -13,13 +12,14 @@ import requests
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError, NewConnectionError, ResponseError
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from .. import __version__
 from ..redaction import Redactor
+from .errors import HINTS, ApiError, TransientApiError, describe_detail, never_connected, reason_of, refuse_detail
 from .models import BatchStatus, RunDetail, TriggerResponse
 from .upload_models import BuildRegistered, StartUploadResponse
 
@@ -31,22 +31,6 @@ MAX_RETRY_AFTER = 60.0
 TRIGGER_READ_TIMEOUT = 300.0
 # confirm-upload re-signs an .ipa in the cloud, which can take up to 15 minutes.
 CONFIRM_READ_TIMEOUT = 900.0
-
-
-class ApiError(Exception):
-    """An answer that retrying will not change (bad key, unknown app, invalid request)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class TransientApiError(ApiError):
-    """The API could not be reached or answered nonsense; asking again later may work."""
-
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
-        super().__init__(message, status)
-        self.retry_after = retry_after
 
 
 # When the request being made must be over (time.monotonic()), if anything bounds it.
@@ -179,15 +163,17 @@ class AutosanaClient:
         try:
             response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._trigger_timeout)
         except requests.ConnectionError as exc:
-            if _never_connected(exc):
-                raise TransientApiError(f"could not reach {self.base_url} to start the flows: {_reason(exc)}") from None
+            if never_connected(exc):
+                raise TransientApiError(
+                    f"could not reach {self.base_url} to start the flows: {reason_of(exc)}"
+                ) from None
             raise TransientApiError(
-                f"the connection to {self.base_url} broke while starting the flows ({_reason(exc)}); they may have "
+                f"the connection to {self.base_url} broke while starting the flows ({reason_of(exc)}); they may have "
                 "started anyway, check the Autosana dashboard before running again"
             ) from None
         except requests.RequestException as exc:
             raise TransientApiError(
-                f"starting the flows on {self.base_url} failed ({_reason(exc)}); they may have started anyway, "
+                f"starting the flows on {self.base_url} failed ({reason_of(exc)}); they may have started anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
         return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
@@ -196,8 +182,8 @@ class AutosanaClient:
         try:
             response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=self._timeout)
         except requests.RequestException as exc:
-            raise TransientApiError(f"could not ask {self.base_url} for an upload URL: {_reason(exc)}") from None
-        _refuse_detail(response, "asking for an upload URL")
+            raise TransientApiError(f"could not ask {self.base_url} for an upload URL: {reason_of(exc)}") from None
+        refuse_detail(response, "asking for an upload URL")
         return self._parse(response, StartUploadResponse, what="asking for an upload URL", idempotent=True)
 
     def confirm_upload(self, body: dict[str, Any], *, read_timeout: float = CONFIRM_READ_TIMEOUT) -> BuildRegistered:
@@ -212,18 +198,18 @@ class AutosanaClient:
                 f"{self.base_url}{path}", json=body, timeout=(self._connect_timeout, read_timeout)
             )
         except requests.ConnectionError as exc:
-            if _never_connected(exc):
-                raise TransientApiError(f"could not reach {self.base_url} while {what}: {_reason(exc)}") from None
+            if never_connected(exc):
+                raise TransientApiError(f"could not reach {self.base_url} while {what}: {reason_of(exc)}") from None
             raise ApiError(
-                f"the connection to {self.base_url} broke while {what} ({_reason(exc)}); the build may have been "
+                f"the connection to {self.base_url} broke while {what} ({reason_of(exc)}); the build may have been "
                 "registered anyway, check the Autosana dashboard before running again"
             ) from None
         except requests.RequestException as exc:
             raise ApiError(
-                f"{what} on {self.base_url} failed ({_reason(exc)}); the build may have been registered anyway, "
+                f"{what} on {self.base_url} failed ({reason_of(exc)}); the build may have been registered anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
-        _refuse_detail(response, what)
+        refuse_detail(response, what)
         answer = self._parse(response, BuildRegistered, what=what, idempotent=False)
         if answer.failed:
             raise ApiError(f"Autosana refused the build while {what}: {answer.message or answer.status}")
@@ -241,7 +227,7 @@ class AutosanaClient:
                 timeout=timeout,  # type: ignore[arg-type]  # requests passes a urllib3 Timeout through as is
             )
         except requests.RequestException as exc:
-            raise TransientApiError(f"status request failed: {_reason(exc)}") from None
+            raise TransientApiError(f"status request failed: {reason_of(exc)}") from None
         finally:
             _deadline.reset(token)
         return self._parse(response, BatchStatus, what="reading the batch status", idempotent=True)
@@ -250,7 +236,7 @@ class AutosanaClient:
         try:
             response = self._reads.get(f"{self.base_url}/api/v1/runs/{quote(run_id, safe='')}", timeout=self._timeout)
         except requests.RequestException as exc:
-            raise TransientApiError(f"run detail request failed: {_reason(exc)}") from None
+            raise TransientApiError(f"run detail request failed: {reason_of(exc)}") from None
         return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)
 
     def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
@@ -264,9 +250,9 @@ class AutosanaClient:
     def _read(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
         status = response.status_code
         if status >= 400:
-            detail = _detail(response)
+            detail = describe_detail(response)
             message = f"Autosana answered {status} {response.reason or ''} while {what}: {detail}".replace("  ", " ")
-            hint = _HINTS.get(status)
+            hint = HINTS.get(status)
             if hint:
                 message += f" ({hint})"
             if status in RETRYABLE_STATUSES:
@@ -284,41 +270,6 @@ class AutosanaClient:
             raise TransientApiError(message, status) from None
 
 
-_HINTS = {
-    401: "check that the api-key input holds a valid Autosana API key",
-    403: "the API key is not allowed to do this; check its organisation and permissions",
-    404: "check app-id, bundle-id with platform, app-build-id and the suite and flow IDs",
-    400: "if a flow belongs to several suites, map it to one with suite-overrides",
-    429: "rate limited; retried until the limit",
-}
-
-
-def _refuse_detail(response: requests.Response, what: str) -> None:
-    """A 200 carrying FastAPI's ``detail`` is a refusal, as the official action reads it."""
-    if response.status_code >= 400:
-        return
-    try:
-        payload = response.json()
-    except ValueError:
-        return
-    if isinstance(payload, dict) and payload.get("detail"):
-        raise ApiError(f"Autosana refused while {what}: {_detail(response)}", response.status_code)
-
-
-def _detail(response: requests.Response) -> str:
-    try:
-        payload = response.json()
-    except (ValueError, json.JSONDecodeError):
-        text = response.text.strip()
-        return text[:300] if text else "(no details)"
-    detail = payload.get("detail") if isinstance(payload, dict) else payload
-    if isinstance(detail, list):
-        return "; ".join(_validation_item(item) for item in detail[:5])
-    if detail is None:
-        return json.dumps(payload)[:300]
-    return str(detail)[:500]
-
-
 def _retry_after(response: requests.Response) -> float | None:
     """The server's Retry-After in seconds (capped), when it sent one we can read."""
     value = response.headers.get("Retry-After")
@@ -328,32 +279,3 @@ def _retry_after(response: requests.Response) -> float | None:
         return _CappedRetry().parse_retry_after(value)
     except InvalidHeader:  # an unreadable header is the same as none
         return None
-
-
-def _validation_item(item: object) -> str:
-    if isinstance(item, dict):
-        loc = ".".join(str(p) for p in item.get("loc", []) if p != "body")
-        return f"{loc}: {item.get('msg', item)}" if loc else str(item.get("msg", item))
-    return str(item)
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost error under requests' and urllib3's wrappers."""
-    cause = exc
-    while True:
-        if isinstance(cause, MaxRetryError) and cause.reason is not None:
-            cause = cause.reason
-        elif cause.args and isinstance(cause.args[0], BaseException):
-            cause = cause.args[0]
-        else:
-            return cause
-
-
-def _never_connected(exc: requests.ConnectionError) -> bool:
-    """True when no byte of the request can have reached the server."""
-    return isinstance(_root_cause(exc), NewConnectionError | ConnectTimeoutError)
-
-
-def _reason(exc: requests.RequestException) -> str:
-    cause = _root_cause(exc)
-    return f"{type(cause).__name__}: {cause}"[:300]

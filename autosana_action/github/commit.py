@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..autosana.trigger import GitTarget
+from ..trigger.body import GitTarget
 from .context import dig, read_payload
 
 FULL_SHA = re.compile(r"[0-9a-f]{40}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from enum import Enum
 
-from ..settings import InputProblem
+from ..inputs import InputProblem
 from ..workflow import Workflow
 from . import readme
 from .context import EventContext

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
@@ -22,12 +21,12 @@ from ..report.render import Layout, Report, render
 from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
-from . import readme
 from .context import EventContext
 from .identity import Identity, identity_of
+from .refusals import Ask, Part, Refusals
 
 if TYPE_CHECKING:
-    from github import Github, GithubException
+    from github import Github
     from github.CheckRun import CheckRun
     from github.IssueComment import IssueComment
     from github.Repository import Repository
@@ -55,24 +54,6 @@ class Target:
     head_sha: str | None
 
 
-class Part(Enum):
-    """What a refusal costs: each part is given up on its own."""
-
-    CHECK = "No check run this time; the PR comment, job summary and outputs are not affected."
-    COMMENT = "No PR comment this time; the check run, job summary and outputs are not affected."
-
-
-@dataclass(frozen=True)
-class Ask:
-    """One kind of GitHub call: what it does, the part it serves, the permission it needs and what
-    a 404 means for it."""
-
-    what: str
-    part: Part
-    permission: str
-    not_found: str
-
-
 class GitHubPublisher:
     def __init__(self, settings: Settings, context: EventContext, workflow: Workflow) -> None:
         self.settings = settings
@@ -82,7 +63,7 @@ class GitHubPublisher:
         self.check_run_url: str | None = None
         self._check: CheckRun | None = None
         self._check_completed = False
-        self._given_up: set[Part] = set()
+        self._refusals = Refusals(context, workflow)
         self._started = False
         self._running = False  # the check started with the upload has been told the flows run
         self._comment: IssueComment | None = None
@@ -129,56 +110,18 @@ class GitHubPublisher:
     def _call(self, ask: Ask, action: Callable[[], T], *, even_after_refusals: bool = False) -> T | None:
         """Run one GitHub call; on failure warn and carry on without it. A refusal gives up the
         part the call serves (warned once), never the other part."""
-        if self._repo is None or (ask.part in self._given_up and not even_after_refusals):
+        if self._repo is None or (ask.part in self._refusals.given_up and not even_after_refusals):
             return None
         from github import GithubException
 
         try:
             return action()
         except GithubException as exc:
-            self._refused(ask, exc)
+            self._refusals.refused(ask, exc)
             return None
         except Exception as exc:  # a network failure must not lose the test results
             self.wf.warning(f"Could not {ask.what}: {type(exc).__name__}: {exc}")
             return None
-
-    def _refused(self, ask: Ask, exc: GithubException) -> None:
-        message = _github_message(exc)
-        said = f"GitHub answered {exc.status}: {message}"
-        if exc.status == 401:
-            self._given_up.update(Part)  # the token itself is refused: nothing new is attempted
-            self.wf.warning(
-                f"Could not {ask.what}: {said}. The token in `github-token` is not valid (expired or revoked?); "
-                "no PR comment or new check run this time. The job summary and outputs have the results.",
-                title="GitHub refused the token",
-            )
-        elif exc.status == 403 and "rate limit" not in message.lower():
-            if ask.part in self._given_up:
-                return
-            if self.context.read_only_fork:  # the token is read-only: every write would be refused
-                self._given_up.update(Part)
-                self.wf.warning(
-                    f"GitHub refused to {ask.what} ({exc.status}: {message}). This is a pull request from a fork: "
-                    "GitHub gives its workflow a read-only token, whatever `permissions:` says; see "
-                    f"{readme.link(self.context, readme.FORKS)}. No PR comment or check run this time; the job "
-                    "summary and outputs have the results.",
-                    title="GitHub refused a request",
-                )
-                return
-            self._given_up.add(ask.part)
-            needs = _accepted_permissions(exc) or ask.permission
-            self.wf.warning(
-                f"GitHub refused to {ask.what} ({exc.status}: {message}). The token needs {needs}; see "
-                f"{readme.link(self.context, readme.PERMISSIONS)}. {ask.part.value}",
-                title="GitHub refused a request",
-            )
-        elif exc.status == 404:
-            if ask.part in self._given_up:
-                return
-            self._given_up.add(ask.part)
-            self.wf.warning(f"Could not {ask.what}: {said}; {ask.not_found}. {ask.part.value}")
-        else:
-            self.wf.warning(f"Could not {ask.what}: {said}")
 
     def _ask(self, what: str, part: Part) -> Ask:
         repo = self.context.repository
@@ -359,7 +302,7 @@ class GitHubPublisher:
         assert self._repo is not None and self.target.pr_number is not None
         existing = self._existing_comment()
         if not self._comment_known:
-            if Part.COMMENT not in self._given_up:
+            if Part.COMMENT not in self._refusals.given_up:
                 self.wf.warning(
                     "Did not write the PR comment: without knowing whether ours already exists, a new one "
                     "might duplicate it. The next run updates it."
@@ -405,25 +348,3 @@ def _footer(report: Report, context: EventContext) -> str:
         links.append(f"batch `{re.sub(r'[^A-Za-z0-9-]', '', report.batch_id)[:64]}`")
     updated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<sub>{' · '.join(links)} · updated {updated} by autosana-action</sub>\n"
-
-
-def _github_message(exc: GithubException) -> str:
-    data = exc.data
-    if isinstance(data, dict) and data.get("message"):
-        return str(data["message"])[:300]
-    return str(data)[:300] if data else "no details"
-
-
-def _accepted_permissions(exc: GithubException) -> str | None:
-    """GitHub's X-Accepted-GitHub-Permissions ("issues=write; pull_requests=write": either set
-    will do) in the words of a workflow's ``permissions:`` block."""
-    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
-    raw = headers.get("x-accepted-github-permissions", "")
-    sets = [
-        " and ".join(
-            f"`{name.strip().replace('_', '-')}: {level.strip()}`"
-            for name, _, level in (p.partition("=") for p in choice.split(",") if "=" in p)
-        )
-        for choice in raw.split(";")
-    ]
-    return " or ".join(s for s in sets if s) or None

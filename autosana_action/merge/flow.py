@@ -89,12 +89,24 @@ def _log(wf: Workflow, report: MergedReport, settings: Settings) -> None:
         for problem in report.notes:
             wf.error(plain(problem, 1000), title="Cannot merge the Autosana results")
         return
-    annotations = 0
-    annotate = wf.error if settings.fail_on_results else wf.warning
     with wf.untrusted():
         for section in report.sections:
             headline = section.report.headline if section.report is not None else "missing: no results file"
             wf.info(f"{RESULT_ICONS[section.result]} {plain(section.name, 100)}: {plain(headline, 300)}")
+    _annotate(wf, report, settings)
+    headline = f"{report.check_name}: {report.headline}"
+    if report.result in (Result.PASSED, Result.TRIGGERED):
+        wf.info(f"✅ {plain(headline, 400)}")
+    elif report.result is Result.NO_FLOWS or not settings.fail_on_results:
+        wf.warning(plain(headline, 400))
+    else:
+        wf.error(plain(headline, 400))
+
+
+def _annotate(wf: Workflow, report: MergedReport, settings: Settings) -> None:
+    """A missing target, and each run that did not pass (up to MAX_ANNOTATIONS), as annotations."""
+    annotations = 0
+    annotate = wf.error if settings.fail_on_results else wf.warning
     for section in report.sections:
         if section.report is None:
             wf.error(
@@ -117,10 +129,3 @@ def _log(wf: Workflow, report: MergedReport, settings: Settings) -> None:
             annotate(message, title=f"{plain(section.name, 60)} › {plain(group.name, 80)} › {plain(run.name, 120)}")
     if annotations > MAX_ANNOTATIONS:
         wf.notice(f"{annotations - MAX_ANNOTATIONS} more runs did not pass; see the job summary.")
-    headline = f"{report.check_name}: {report.headline}"
-    if report.result in (Result.PASSED, Result.TRIGGERED):
-        wf.info(f"✅ {plain(headline, 400)}")
-    elif report.result is Result.NO_FLOWS or not settings.fail_on_results:
-        wf.warning(plain(headline, 400))
-    else:
-        wf.error(plain(headline, 400))

@@ -4,7 +4,7 @@ timeout, a cancel or a refused status request, with the progress made."""
 from __future__ import annotations
 
 from ..autosana.models import FAILED, PASSED, SKIPPED, BatchStatus, TriggerResponse
-from ..autosana.poller import Outcome, PollResult
+from ..poll.poller import Outcome, PollResult
 from ..settings import Settings
 from ..verdict import REPORTED_AS_FAILED, Counts, Result, Verdict, judge
 from .render import Report

@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from .client import ApiError, AutosanaClient
-from .models import PASSED, BatchStatus, Run, RunDetail, is_problem
+from ..autosana.client import AutosanaClient
+from ..autosana.errors import ApiError
+from ..autosana.models import PASSED, BatchStatus, Run, RunDetail, is_problem
 
 MAX_PROBLEM_DETAILS = 100
 MAX_PASSED_DETAILS = 24

@@ -9,7 +9,7 @@ from ..autosana.client import AutosanaClient
 from ..settings import Settings
 from ..workflow import Workflow, plain
 from .facts import BuildOutcome, GitFacts
-from .upload import variables_text
+from .mobile import variables_text
 
 
 def register_web_build(

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
 
-from .local_server import LocalServer
+from .server import LocalServer
 
 StorageFaultKind = Literal["slowdown", "drop", "stall", "hang", "forbidden"]
 READ_CHUNK = 1024 * 1024
@@ -121,100 +121,113 @@ def _xml_error(code: str) -> bytes:
 
 
 def _handler_for(store: StorageSimulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "AmazonS3"
+    return type("BoundStorageHandler", (StorageHandler,), {"store": store})
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
 
-        def do_GET(self) -> None:
-            self._error(405, "MethodNotAllowed", close=False)
+class StorageHandler(BaseHTTPRequestHandler):
+    """S3's PUT of a pre-signed URL: refusals before the body, faults, then the stored object."""
 
-        def do_PUT(self) -> None:
-            parts = urlsplit(self.path)
-            headers = dict(self.headers)
-            key = store.key_of(parts.path)
-            with store.lock:
-                fault = store.faults.pop(0) if store.faults else None
+    protocol_version = "HTTP/1.1"
+    server_version = "AmazonS3"
+    store: StorageSimulator
 
-            def record(status: int, size: int = 0, md5: str | None = None) -> None:
-                with store.lock:
-                    store.received.append(Received(key, headers, status, size, md5))
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
-            # Refusals that S3 sends before reading the body; it then closes the connection.
-            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-                record(501)
-                self._error(501, "NotImplemented")
-                return
-            length_header = self.headers.get("Content-Length")
-            if length_header is None or not length_header.isdigit():
-                record(411)
-                self._error(411, "MissingContentLength")
-                return
-            problem = store.check_signature(parts.path, parts.query)
-            if fault is not None and fault.kind == "forbidden":
-                problem = "AccessDenied"
-            length = int(length_header)
-            if problem:
-                # Read what was sent first, so the client sees the 403 rather than a reset.
-                self._read(length)
-                record(403)
-                self._error(403, problem)
-                return
-            if fault is not None and fault.kind == "drop":
-                self._read(min(fault.after_bytes, length))
-                record(0, fault.after_bytes)
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.close_connection = True
-                self.connection.close()
-                return
-            if fault is not None and fault.kind == "hang":
-                self._read(min(fault.after_bytes, length))
-                time.sleep(fault.delay)
-                record(0, fault.after_bytes)
-                self.close_connection = True
-                return
-            size, md5 = self._read(length)
-            if size < length:
-                record(400, size)
-                self._error(400, "IncompleteBody")
-                return
-            if fault is not None and fault.kind == "slowdown":
-                record(503, size)
-                self._error(503, "SlowDown", close=False)
-                return
-            if fault is not None and fault.kind == "stall":
-                time.sleep(fault.delay)
-            with store.lock:
-                store.objects[key] = (size, md5)
-            record(200, size, md5)
-            self.send_response(200)
-            self.send_header("ETag", f'"{md5 or ""}"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+    def do_GET(self) -> None:
+        self._error(405, "MethodNotAllowed", close=False)
 
-        def _read(self, length: int) -> tuple[int, str | None]:
-            digest = hashlib.md5(usedforsecurity=False) if store.hash_bodies else None
-            got = 0
-            while got < length:
-                chunk = self.rfile.read(min(READ_CHUNK, length - got))
-                if not chunk:
-                    break
-                got += len(chunk)
-                if digest is not None:
-                    digest.update(chunk)
-            return got, digest.hexdigest() if digest else None
+    def do_PUT(self) -> None:
+        parts = urlsplit(self.path)
+        self._key = self.store.key_of(parts.path)
+        self._headers = dict(self.headers)
+        with self.store.lock:
+            fault = self.store.faults.pop(0) if self.store.faults else None
+        length = self._refused_before_body(parts.path, parts.query, fault)
+        if length is None or self._faulted_while_reading(fault, length):
+            return
+        size, md5 = self._read(length)
+        if size < length:
+            self._record(400, size)
+            self._error(400, "IncompleteBody")
+            return
+        if fault is not None and fault.kind == "slowdown":
+            self._record(503, size)
+            self._error(503, "SlowDown", close=False)
+            return
+        if fault is not None and fault.kind == "stall":
+            time.sleep(fault.delay)
+        with self.store.lock:
+            self.store.objects[self._key] = (size, md5)
+        self._record(200, size, md5)
+        self.send_response(200)
+        self.send_header("ETag", f'"{md5 or ""}"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
-        def _error(self, status: int, code: str, *, close: bool = True) -> None:
-            data = _xml_error(code)
-            self.send_response(status)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(data)))
-            if close:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            self.end_headers()
-            self.wfile.write(data)
+    def _record(self, status: int, size: int = 0, md5: str | None = None) -> None:
+        with self.store.lock:
+            self.store.received.append(Received(self._key, self._headers, status, size, md5))
 
-    return Handler
+    def _refused_before_body(self, path: str, query: str, fault: StorageFault | None) -> int | None:
+        """The body's length, or None after a refusal S3 sends before reading it (it then closes
+        the connection)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self._record(501)
+            self._error(501, "NotImplemented")
+            return None
+        length_header = self.headers.get("Content-Length")
+        if length_header is None or not length_header.isdigit():
+            self._record(411)
+            self._error(411, "MissingContentLength")
+            return None
+        problem = self.store.check_signature(path, query)
+        if fault is not None and fault.kind == "forbidden":
+            problem = "AccessDenied"
+        length = int(length_header)
+        if problem:
+            # Read what was sent first, so the client sees the 403 rather than a reset.
+            self._read(length)
+            self._record(403)
+            self._error(403, problem)
+            return None
+        return length
+
+    def _faulted_while_reading(self, fault: StorageFault | None, length: int) -> bool:
+        if fault is not None and fault.kind == "drop":
+            self._read(min(fault.after_bytes, length))
+            self._record(0, fault.after_bytes)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return True
+        if fault is not None and fault.kind == "hang":
+            self._read(min(fault.after_bytes, length))
+            time.sleep(fault.delay)
+            self._record(0, fault.after_bytes)
+            self.close_connection = True
+            return True
+        return False
+
+    def _read(self, length: int) -> tuple[int, str | None]:
+        digest = hashlib.md5(usedforsecurity=False) if self.store.hash_bodies else None
+        got = 0
+        while got < length:
+            chunk = self.rfile.read(min(READ_CHUNK, length - got))
+            if not chunk:
+                break
+            got += len(chunk)
+            if digest is not None:
+                digest.update(chunk)
+        return got, digest.hexdigest() if digest else None
+
+    def _error(self, status: int, code: str, *, close: bool = True) -> None:
+        data = _xml_error(code)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(data)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(data)

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..settings import Settings, parse_devices, platform_family
+from ..settings import Settings
+from .devices import parse_devices
+from .inputs import platform_family
 
 LATEST = "latest"
 
@@ -57,6 +59,24 @@ def trigger_body(
     settings: Settings, variables: Mapping[str, str], git: GitTarget, ci: CiRun, new_build: str | None = None
 ) -> dict[str, Any]:
     """``new_build``: the build this step uploaded, when Autosana named it; the flows are pinned to it."""
+    body = _app_fields(settings, new_build)
+    body.update(_selector_fields(settings))
+    if variables:
+        body["variables"] = dict(variables)
+    body.update(device_fields(settings))
+    body["run_changed_flows"] = settings.run_changed_flows
+    if git.repo_full_name:
+        body["repo_full_name"] = git.repo_full_name
+    if git.ref:
+        body["ref"] = git.ref
+    if git.pr_number is not None:
+        body["pr_number"] = git.pr_number
+    body["report_to_github"] = settings.sends_report_to_github
+    body.update(_ci_fields(settings, ci))
+    return body
+
+
+def _app_fields(settings: Settings, new_build: str | None) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if settings.bundle_id:
         body["bundle_id"] = settings.bundle_id
@@ -71,6 +91,11 @@ def trigger_body(
         body["environment"] = settings.environment
     if new_build or settings.app_build_id:
         body["app_build_id"] = new_build or str(settings.app_build_id)
+    return body
+
+
+def _selector_fields(settings: Settings) -> dict[str, Any]:
+    body: dict[str, Any] = {}
     if settings.flow_keys or settings.suite_keys:
         body["flow_keys"] = list(settings.flow_keys)
         body["suite_keys"] = list(settings.suite_keys)
@@ -83,21 +108,13 @@ def trigger_body(
             body["suite_overrides"] = {str(k): str(v) for k, v in settings.suite_overrides.items()}
     if settings.labels:
         body["labels"] = list(settings.labels)
-    if variables:
-        body["variables"] = dict(variables)
-    body.update(device_fields(settings))
-    body["run_changed_flows"] = settings.run_changed_flows
-    if git.repo_full_name:
-        body["repo_full_name"] = git.repo_full_name
-    if git.ref:
-        body["ref"] = git.ref
-    if git.pr_number is not None:
-        body["pr_number"] = git.pr_number
-    body["report_to_github"] = settings.sends_report_to_github
+    return body
+
+
+def _ci_fields(settings: Settings, ci: CiRun) -> dict[str, Any]:
     context: dict[str, Any] = {
         "workflow_run_id": ci.workflow_run_id,
         "workflow_run_attempt": ci.workflow_run_attempt,
         "job": ci.job,
     }
-    body["ci"] = {k: v for k, v in context.items() if v} | {"publish_check": not settings.wait}
-    return body
+    return {"ci": {k: v for k, v in context.items() if v} | {"publish_check": not settings.wait}}

@@ -7,8 +7,9 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..settings import InputProblem, InvalidInputs
-from ..settings import platform_family as family
+from ..inputs import InputProblem, InvalidInputs
+from ..trigger.inputs import platform_family as family
+from .inputs import FIXES
 
 GLOB_CHARS = frozenset("*?[")
 MAX_LISTED = 10
@@ -38,7 +39,7 @@ class LocatedBuild:
 
 
 def _problem(text: str) -> InvalidInputs:
-    return InvalidInputs([InputProblem("build-path", text)])
+    return InvalidInputs([InputProblem("build-path", text, FIXES["build-path"])])
 
 
 def locate(build_path: str, platform: str, workspace: Path) -> LocatedBuild:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..autosana.client import AutosanaClient
+from ..autosana.errors import ApiError, TransientApiError
+from ..autosana.models import BatchStatus
 from ..cancellation import Cancellation, Cancelled
 from ..workflow import Workflow
-from .client import ApiError, AutosanaClient, TransientApiError
-from .models import BatchStatus
 
 MAX_ERROR_BACKOFF = 60.0
 # The last poll, due right at the deadline, still gets this long to answer: a batch that

@@ -16,7 +16,7 @@ from ..autosana.client import CONFIRM_READ_TIMEOUT, AutosanaClient
 from ..autosana.upload_models import StartUploadResponse
 from ..cancellation import Cancellation, Cancelled
 from ..settings import Settings
-from ..settings import platform_family as family
+from ..trigger.inputs import platform_family as family
 from ..workflow import Workflow, plain
 from .bundle import zip_app
 from .facts import BuildOutcome, GitFacts, human_size

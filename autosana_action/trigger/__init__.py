@@ -1,0 +1,1 @@
+"""Start the flows: the flows/run request and what its answer means."""
