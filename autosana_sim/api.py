@@ -20,6 +20,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Self
 
+from .artifacts import ArtifactStore
 from .demo_data import DEMO_SUITES, generated_plan
 from .handler import handler_for
 from .plans import FINAL, Batch, Fault, FlowPlan, GroupPlan, Recorded, SimGroup, SimRun
@@ -58,6 +59,8 @@ class AutosanaSimulator(LocalServer):
         # Builds: start-upload hands out URLs of this store; confirm-upload names the new build
         # under build_id_key ("build_id" like the real API, "app_build_id", or None for no id).
         self.storage = StorageSimulator(host=host)
+        # Screenshots and logs of the runs, served signed from this machine like object storage.
+        self.artifacts = ArtifactStore(host=host)
         self.upload_url_ttl = 3600.0
         self.build_id_key: str | None = "build_id"
         self.registered: list[dict[str, Any]] = []
@@ -72,22 +75,27 @@ class AutosanaSimulator(LocalServer):
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Self:
         self.storage.start()
+        self.artifacts.start()
         return super().start()
 
     def serve_forever(self) -> None:
-        """In the foreground (the CLI's simulator command), with the build storage beside it."""
+        """In the foreground (the CLI's simulator command), with the build and artifact storage beside it."""
         self.storage.start()
+        self.artifacts.start()
         try:
             self._server.serve_forever()
         finally:
             self.storage.stop()
+            self.artifacts.stop()
 
     def stop(self) -> None:
-        # Both servers wait up to half a second for their loop to notice: stop them together.
-        storage = threading.Thread(target=self.storage.stop)
-        storage.start()
+        # Each server waits up to half a second for its loop to notice: stop them together.
+        beside = [threading.Thread(target=server.stop) for server in (self.storage, self.artifacts)]
+        for thread in beside:
+            thread.start()
         super().stop()
-        storage.join()
+        for thread in beside:
+            thread.join()
 
     # -- test helpers --------------------------------------------------------------------------
     def plan(self, key: str, name: str, *flows: FlowPlan) -> str:
@@ -341,4 +349,4 @@ class AutosanaSimulator(LocalServer):
     def _detail(self, batch: Batch, group: SimGroup, run: SimRun) -> dict[str, Any]:
         status = self.run_status(batch, run)
         final = status in FINAL or self.elapsed(batch) >= run.plan.duration
-        return run_detail_body(batch, run, status, final=final, public_url=self.public_url)
+        return run_detail_body(batch, run, status, final=final, public_url=self.public_url, artifacts=self.artifacts)

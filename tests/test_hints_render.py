@@ -64,7 +64,7 @@ NETWORK = NetworkFailures(
 
 def test_crash_and_network_hints_are_inert() -> None:
     summary = render_job_summary(report(RunHints(SHOT, 5, CRASH, NETWORK), artifact_links=True))
-    block = summary[summary.index("**Crash**") :]
+    block = summary[summary.index("**App crash** in the device log") :]
     assert "2 more in the log" in block
     fence = "````"  # longer than the three backticks the log holds
     assert f"\n    {fence}text\n    FATAL EXCEPTION: main (com.company.app)\n" in block
@@ -95,10 +95,10 @@ def test_without_artifact_links_no_signed_image_only_the_run_page() -> None:
     summary = render_job_summary(report(RunHints(SHOT, 5, CRASH, NETWORK), artifact_links=False))
     assert "storage.example.com" not in summary and '<img src="' not in summary
     assert "[screenshots and logs on Autosana](https://autosana.ai/runs/flow/r1)" in summary
-    assert "**Crash**" in summary and "Failed requests" in summary
+    assert "**App crash**" in summary and "Failed requests" in summary
 
 
 def test_a_run_whose_logs_could_not_be_read_is_still_explained() -> None:
     hint = RunHints(SHOT, 5, unread=("device log: the storage answered 404 Not Found",))
     summary = render_job_summary(report(hint, artifact_links=True))
-    assert "stopped at step 5" in summary and "Crash" not in summary and "<img src=" in summary
+    assert "stopped at step 5" in summary and "crash" not in summary and "<img src=" in summary

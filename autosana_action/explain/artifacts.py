@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -79,7 +80,7 @@ class ArtifactReader:
             if response.status_code == 416:  # an empty object has no last bytes
                 return Tail("", False)
             if response.status_code not in (200, 206):
-                raise ArtifactUnreadable(f"the storage answered {response.status_code} {response.reason or ''}".strip())
+                raise ArtifactUnreadable(f"the storage answered {_phrase(response.status_code)}")
             data, dropped = _keep_tail(response, self.max_bytes, deadline)
         started_at_zero = (response.headers.get("Content-Range") or "bytes 0-").startswith("bytes 0-")
         truncated = dropped or (response.status_code == 206 and not started_at_zero)
@@ -110,6 +111,14 @@ class ArtifactReader:
                 continue
             return response
         raise ArtifactUnreadable("the storage redirected too often")
+
+
+def _phrase(status: int) -> str:
+    """The status and its standard phrase: the server's own reason text is not ours to print."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
 
 
 def _keep_tail(response: requests.Response, max_bytes: int, deadline: float) -> tuple[bytes, int]:

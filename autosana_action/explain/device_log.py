@@ -23,6 +23,7 @@ class Crash:
     lines: tuple[str, ...]
     at: datetime | None = None
     others: int = 0  # more crashes or errors in the log than the one shown
+    label: str = "App crash"
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,8 @@ def web_errors(lines: list[_Line]) -> list[Crash]:
             if len(frames) < MAX_FRAMES and "node_modules" not in follow.text and "vendor" not in follow.text:
                 frames.append(_short("  " + _paths_only(follow.text.strip())))
         # An uncaught exception says more than a console error (often just a failed request).
-        found.append((0 if uncaught else 1, Crash((_short(_paths_only(message)), *frames), line.at)))
+        label = "Uncaught error" if uncaught else "Console error"
+        found.append((0 if uncaught else 1, Crash((_short(_paths_only(message)), *frames), line.at, label=label)))
     return [crash for _, crash in sorted(found, key=lambda pair: pair[0])] if found else []
 
 
@@ -246,7 +248,7 @@ def _nearest(crashes: list[Crash], step_at: datetime | None) -> Crash | None:
         chosen = crashes[-1]
     else:
         chosen = min(timed, key=lambda c: abs((c.at - step_at).total_seconds()) if c.at else 0.0)
-    return Crash(chosen.lines, chosen.at, len(crashes) - 1)
+    return replace(chosen, others=len(crashes) - 1)
 
 
 _MARKERS = {

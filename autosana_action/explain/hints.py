@@ -17,9 +17,9 @@ from ..autosana.models import RunDetail
 from ..redaction import MASK, Redactor
 from .artifacts import ArtifactReader, ArtifactUnreadable, run_all
 from .device_log import Crash, find_crash
+from .inputs import MAX_RUNS
 from .network_log import NetworkFailures, find_failures
 
-MAX_RUNS = 10
 WORKERS = 6
 TIME_BUDGET = 20.0
 

@@ -32,12 +32,13 @@ def code_span(value: str, max_chars: int = 160) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-def crash_block(crash: Crash, indent: str = "  ") -> list[str]:
+def crash_block(crash: Crash, web: bool = False, indent: str = "  ") -> list[str]:
     lines = [_CONTROL.sub("", line) for line in crash.lines]
     fence = _fence("\n".join(lines), 3)
     more = f"; {crash.others} more in the log" if crash.others else ""
+    where = "the browser console" if web else "the device log"
     return [
-        f"{indent}- 💥 **Crash** in the device log, nearest the failing step{more}:",
+        f"{indent}- 💥 **{md.text(crash.label, 40)}** in {where}, nearest the failing step{more}:",
         "",
         f"{indent}  {fence}text",
         *(f"{indent}  {line}" for line in lines),
@@ -95,7 +96,7 @@ def hint_lines(hint: RunHints | None, platform: str | None, run_url: str | None,
         return []
     lines: list[str] = []
     if hint.crash is not None:
-        lines += crash_block(hint.crash)
+        lines += crash_block(hint.crash, web=(platform or "").lower() == "web")
     if hint.network is not None:
         lines += network_lines(hint.network)
     return lines + screenshot_lines(hint, platform, run_url, artifact_links)
