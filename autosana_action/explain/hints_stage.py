@@ -34,6 +34,6 @@ def read_device_hints(job: Job, report: Report, time_left: float | None = None) 
         )
     if hints.left_out:
         report.notes.append(
-            f"Device and network logs were read for the first {limit} runs that did not pass (read-logs); "
-            f"{hints.left_out} more are on Autosana."
+            f"Device and network logs were read for {limit} of the {limit + hints.left_out} runs that did not "
+            f"pass (read-logs: {limit}); the rest are on Autosana."
         )
