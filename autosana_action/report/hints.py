@@ -12,7 +12,7 @@ from ..explain.hints import RunHints
 from ..explain.network_log import FailedRequest, NetworkFailures
 from . import markdown as md
 
-THUMB_WIDTH = {"web": 360}
+WEB_THUMB_WIDTH = 360
 MOBILE_THUMB_WIDTH = 180
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BACKTICKS = re.compile(r"`+")
@@ -79,11 +79,12 @@ def screenshot_lines(hint: RunHints, platform: str | None, run_url: str | None, 
     if not artifact_links:  # the report's link to the run on Autosana stands in for it
         return []
     step = f"step {hint.step}" if hint.step is not None else "the failing step"
-    width = THUMB_WIDTH.get((platform or "").lower(), MOBILE_THUMB_WIDTH)
+    web = (platform or "").lower() == "web"
+    width = WEB_THUMB_WIDTH if web else MOBILE_THUMB_WIDTH
     image = f'<a href="{_attribute(url)}"><img src="{_attribute(url)}" width="{width}" alt="Screenshot of {step}"></a>'
     keeps = f"; {md.link('the run on Autosana', run_url)} keeps it" if md.safe_url(run_url) else ""
     return [
-        f"  - 🖼️ {step[:1].upper()}{step[1:]}, as the device showed it:",
+        f"  - 🖼️ {step[:1].upper()}{step[1:]}, as the {'browser' if web else 'device'} showed it:",
         "",
         f"    {image}",
         "",

@@ -253,7 +253,8 @@ def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
         if explained:
             out += explained + "\n"
         if fine:
-            out += f"<details><summary>{len(fine)} passed or skipped</summary>\n\n{fine_table}</details>\n\n"
+            what = "passed" if all(i.run.status == PASSED for i in fine) else "passed or skipped"
+            out += f"<details><summary>{len(fine)} {what}</summary>\n\n{fine_table}</details>\n\n"
     elif needs_a_look(group):
         title = md.link(md.text(group.name or "Run group", 200), group.url)
         out = f"### {status_icon(group.status)} {title} · {tally} · group {md.text(group.status, 40)}\n\n{fine_table}"
