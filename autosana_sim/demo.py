@@ -56,7 +56,8 @@ def run_demo(summary_path: Path, poll_interval: str) -> int:
         print(f"(results-json is relative to the workspace: {workspace / values['results-json']})")
     print(f"---- job summary of both steps, also written to {summary_path} ----\n")
     print(summary)
-    print(f"demo: the web job exited with {web}, the mobile job with {code} (one flow of each fails on purpose)")
+    print(f"demo: the action exited with {web} for the web job and {code} for the mobile job (one flow of each fails")
+    print("demo: on purpose; their crashes, failed requests and screenshots are in the summary above)")
     return next((c for c in (web, code) if c not in (0, 1)), 0)
 
 
