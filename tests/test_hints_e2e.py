@@ -108,7 +108,7 @@ def test_secrets_and_markup_in_a_log_stay_inert(
     result = runner.run(base_inputs(sim, suite_ids=SUITE, redact="s3cr3t-v4lue"))
     body = comment(github, pr_event)
     assert API_KEY not in body and "s3cr3t-v4lue" not in body and "key *** pw ***" in body
-    fenced = body[body.index("````text") : body.index("````\n", body.index("````text") + 8)]
+    fenced = body[body.index("~~~text") : body.index("~~~\n", body.index("~~~text") + 7)]
     assert "</details><img src=x> @octocat ::error::forged" in fenced
     assert "@octocat" not in body.replace(fenced, "") and "<img src=x>" not in body.replace(fenced, "")
     assert not any(line.startswith("::error::forged") for line in result.stdout.splitlines())

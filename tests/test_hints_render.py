@@ -66,7 +66,7 @@ def test_crash_and_network_hints_are_inert() -> None:
     summary = render_job_summary(report(RunHints(SHOT, 5, CRASH, NETWORK), artifact_links=True))
     block = summary[summary.index("**App crash** in the device log") :]
     assert "2 more in the log" in block
-    fence = "````"  # longer than the three backticks the log holds
+    fence = "~~~"  # backticks in the log cannot close a fence of tildes
     assert f"\n    {fence}text\n    FATAL EXCEPTION: main (com.company.app)\n" in block
     assert f"pwned [x](https://evil.example)\n    {fence}\n" in block
     assert "- ``POST /api/orders/`x`/<b>@team`` → **500** · 1,240 ms" in summary
@@ -79,8 +79,8 @@ def test_crash_and_network_hints_are_inert() -> None:
 def test_code_spans_and_blocks_cannot_be_closed_from_inside() -> None:
     assert code_span("a ``b`` c") == "```a ``b`` c```"
     assert code_span("`edge`") == "`` `edge` ``"
-    lines = crash_block(Crash(("x ````` y", "\x1b[31mred\x07")))
-    assert lines[2].strip() == "``````text" and lines[-2].strip() == "``````"
+    lines = crash_block(Crash(("x ~~~~~ y ```", "\x1b[31mred\x07")))
+    assert lines[2].strip() == "~~~~~~text" and lines[-2].strip() == "~~~~~~"
     assert "\x1b" not in "".join(lines) and "\x07" not in "".join(lines)
 
 

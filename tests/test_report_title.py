@@ -37,7 +37,7 @@ MIXED = batch(
 def rendered(status: BatchStatus, fail_on: frozenset[str] = REPORTED_AS_FAILED) -> tuple[str, str]:
     verdict = judge(status, fail_on)
     report = Report(verdict.result, verdict.headline, status=status, counts=verdict.counts)
-    report.title = short_title(verdict)
+    report.short_titles[verdict.headline] = short_title(verdict)
     report.skips_fail = "skipped" in fail_on
     return report.title, render_job_summary(report)
 

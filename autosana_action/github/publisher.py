@@ -331,7 +331,7 @@ class GitHubPublisher:
 
 
 def _title(report: Report) -> str:
-    return re.sub(r"\s+", " ", report.title or report.headline)[:200] or report.result.value
+    return re.sub(r"\s+", " ", report.title)[:200] or report.result.value
 
 
 def _details_url(report: Report) -> str | None:

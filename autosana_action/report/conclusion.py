@@ -27,14 +27,14 @@ def conclude(report: Report, polled: PollResult, settings: Settings, trigger: Tr
             verdict.headline,
             verdict.problems,
         )
-        report.title = short_title(verdict)
+        report.short_titles[verdict.headline] = short_title(verdict)
         report.notes += [f"{failure[:1].upper()}{failure[1:]}." for failure in verdict.failures]
         report.notes += [f"⚠️ {warning}" for warning in verdict.warnings]
         if trigger.errors:
             # Requested tests never ran: not a verdict fail-on may let through, whatever ran.
             report.result = Result.ERROR
             report.headline = f"{len(trigger.errors)} requested test submission(s) failed; {report.headline}"
-            report.title = f"{len(trigger.errors)} requested test submission(s) failed"
+            report.short_titles[report.headline] = f"{len(trigger.errors)} requested test submission(s) failed"
         if not settings.fail_on_results and not verdict.green:
             report.notes.append("fail-on is none, so this result does not fail the step.")
         return list(verdict.warnings)

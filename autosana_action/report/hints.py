@@ -15,13 +15,13 @@ from . import markdown as md
 WEB_THUMB_WIDTH = 360
 MOBILE_THUMB_WIDTH = 180
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_BACKTICKS = re.compile(r"`+")
+_RUNS = {"`": re.compile(r"`+"), "~": re.compile(r"~+")}
 
 
-def _fence(text: str, minimum: int) -> str:
-    """Backticks enough that nothing in ``text`` can close the code."""
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    return "`" * max(minimum, longest + 1)
+def _fence(text: str, minimum: int, char: str = "`") -> str:
+    """A fence of ``char`` long enough that nothing in ``text`` can close the code."""
+    longest = max((len(run) for run in _RUNS[char].findall(text)), default=0)
+    return char * max(minimum, longest + 1)
 
 
 def code_span(value: str, max_chars: int = 160) -> str:
@@ -34,7 +34,8 @@ def code_span(value: str, max_chars: int = 160) -> str:
 
 def crash_block(crash: Crash, web: bool = False, indent: str = "  ") -> list[str]:
     lines = [_CONTROL.sub("", line) for line in crash.lines]
-    fence = _fence("\n".join(lines), 3)
+    # Tildes: a log's backticks (a Markdown snippet, a shell line) stay text inside.
+    fence = _fence("\n".join(lines), 3, "~")
     more = f"; {crash.others} more in the log" if crash.others else ""
     where = "the browser console" if web else "the device log"
     return [

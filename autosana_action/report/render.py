@@ -62,8 +62,9 @@ class Report:
     result: Result
     headline: str
     check_name: str = "Autosana"
-    # The heading's and check run title's short form of the headline (the verdict and its main number).
-    title: str | None = None
+    # Short forms of headlines (the verdict and its main number) for the heading and the check run
+    # title; a headline set later (a crash, a timeout) has none and is shown whole.
+    short_titles: dict[str, str] = field(default_factory=dict)
     batch_id: str | None = None
     batch_url: str | None = None
     status: BatchStatus | None = None
@@ -99,8 +100,11 @@ class Report:
     @property
     def verdict_line(self) -> str:
         change = self.comparison.sentence() if self.comparison else ""
-        title = self.title or self.headline
-        return f"{title} · {change}" if change else title
+        return f"{self.title} · {change}" if change else self.title
+
+    @property
+    def title(self) -> str:
+        return self.short_titles.get(self.headline, self.headline)
 
     def failing_skip(self, group: RunGroup, run: Run) -> bool:
         """A skipped run that counts against the verdict: no passing retry, and skipped in fail-on."""
