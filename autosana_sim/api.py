@@ -59,8 +59,7 @@ class AutosanaSimulator(LocalServer):
         # Builds: start-upload hands out URLs of this store; confirm-upload names the new build
         # under build_id_key ("build_id" like the real API, "app_build_id", or None for no id).
         self.storage = StorageSimulator(host=host)
-        # Screenshots and logs of the runs, served signed from this machine like object storage.
-        self.artifacts = ArtifactStore(host=host)
+        self.artifacts = ArtifactStore(host=host)  # the runs' screenshots and logs, signed like object storage
         self.upload_url_ttl = 3600.0
         self.build_id_key: str | None = "build_id"
         self.registered: list[dict[str, Any]] = []
