@@ -90,6 +90,7 @@ class ArtifactStore(LocalServer):
         self.supports_range = True
         self.delay_per_chunk = 0.0  # seconds between chunks: a slow store
         self.first_byte_delay = 0.0
+        self.redirects: dict[str, str] = {}  # key -> where a GET of it is redirected (302)
         self.served: list[Served] = []
         self.lock = threading.Lock()
         super().__init__(host, port, _handler_for(self))
@@ -153,6 +154,10 @@ def _handler_for(store: ArtifactStore) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
+            target = store.redirects.get(_unquoted_key(parts.path))
+            if target is not None:
+                self._error(302, {"Location": target})
+                return
             blob = store.objects.get(_unquoted_key(parts.path))
             status = self._status(parts.path, parts.query, blob)
             with store.lock:
@@ -192,7 +197,9 @@ def _handler_for(store: ArtifactStore) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
 
         def _error(self, status: int, headers: dict[str, str] | None = None) -> None:
-            code = {403: "AccessDenied", 404: "NoSuchKey", 416: "InvalidRange"}.get(status, "InternalError")
+            code = {302: "Found", 403: "AccessDenied", 404: "NoSuchKey", 416: "InvalidRange"}.get(
+                status, "InternalError"
+            )
             data = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code></Error>'.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/xml")
