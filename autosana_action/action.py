@@ -31,7 +31,7 @@ from .report.results_file import RESULTS_FILE
 from .settings import input_warnings, inputs_from_env, parse_settings
 from .trigger.body import GitTarget
 from .trigger.stage import announce_batch, trigger_stage
-from .upload.locate import locate
+from .upload.identify import prepare_build
 from .upload.stage import upload_stage
 from .verdict import Result
 from .workflow import Workflow
@@ -64,9 +64,7 @@ class ActionRun:
         event = load_event(self.env)
         try:
             settings = parse_settings(raw)
-            build = (
-                locate(settings.build_path, settings.platform or "", self._workspace) if settings.build_path else None
-            )
+            settings, build = prepare_build(settings, self._workspace)
         except InvalidInputs as exc:
             return self._invalid(exc, raw, event)
         context = with_overrides(event, settings.pr_number, settings.commit_sha)

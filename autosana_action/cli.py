@@ -7,18 +7,20 @@ import argparse
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
 from . import __version__
 from .input_help import INPUT_HELP
-from .settings import INPUT_NAMES
+from .settings import INPUT_NAMES, inputs_from_env
 
-RUN_EPILOG = """Every flag is an input of action.yml; a flag wins over the matching INPUT_<NAME>
-variable. The API key can also come from the AUTOSANA_API_KEY variable, which keeps it out of
-your shell history. Exit status: 0 passed (or triggered), 1 failed, timed out, cancelled or an
-API error, 2 invalid inputs or a trigger the API refused."""
+RUN_EPILOG = """Every flag is an input of action.yml. Each can also be set as a variable,
+INPUT_<NAME> (as the GitHub runner sets it, e.g. INPUT_BUNDLE-ID) or AUTOSANA_<NAME> (hyphens as
+underscores, e.g. AUTOSANA_BUNDLE_ID, AUTOSANA_API_KEY, AUTOSANA_GITHUB_TOKEN), which keeps
+secrets out of your shell history; a flag wins over INPUT_<NAME>, which wins over AUTOSANA_<NAME>.
+Exit status: 0 passed (or triggered, skipped, uploaded), 1 failed, no flows, timed out, cancelled
+or an API error, 2 invalid inputs or a trigger or upload the API refused."""
 
 
 def _flag_help(name: str) -> str:
@@ -109,11 +111,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands.serve(args.host, args.port, args.time_scale) if commands else 2
     from .action import run
 
-    overrides = {name: value for name in INPUT_NAMES if (value := getattr(args, name, None)) is not None}
+    flags = {name: value for name in INPUT_NAMES if (value := getattr(args, name, None)) is not None}
     env = dict(os.environ)
-    if "INPUT_API-KEY" not in env and "api-key" not in overrides and env.get("AUTOSANA_API_KEY"):
-        overrides["api-key"] = env["AUTOSANA_API_KEY"]
-    return run(env, overrides)
+    return run(env, {**autosana_variables(env), **flags})
+
+
+def autosana_variables(env: Mapping[str, str]) -> dict[str, str]:
+    """Inputs from AUTOSANA_<NAME> (hyphens as underscores), for each input no INPUT_<NAME> sets."""
+    given = inputs_from_env(env)
+    found: dict[str, str] = {}
+    for name in INPUT_NAMES:
+        value = env.get("AUTOSANA_" + name.upper().replace("-", "_"))
+        if value and name not in given:
+            found[name] = value
+    return found
 
 
 def _unwritable(path: Path) -> str | None:

@@ -16,11 +16,11 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "https://backend.autosana.ai",
     ),
     "bundle-id": (
-        "Mobile app bundle identifier (with platform). Set this or app-id.",
+        "Mobile app bundle identifier (with platform). Set this or app-id. With build-path it may be left empty; it is read from the build (Info.plist CFBundleIdentifier, the APK's package), and a different value is an input error.",
         None,
     ),
     "platform": (
-        "android or ios (or a value starting with them; android-arm64-gplay is deprecated) or chrome-extension, required with bundle-id. Leave empty (or web) with app-id.",
+        "android or ios (or a value starting with them; android-arm64-gplay is deprecated) or chrome-extension, required with bundle-id unless build-path names an .apk (android) or an .ipa, .zip or .app (ios). Leave empty (or web) with app-id.",
         None,
     ),
     "app-id": (
@@ -116,7 +116,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "fail",
     ),
     "build-path": (
-        "Build to upload first, relative to the workspace (a glob must match exactly one file). android .apk/.aab; ios .ipa (real device), zipped .app or .app directory (simulator); chrome-extension .zip. The flows then run on this build.",
+        "Build to upload first, relative to the workspace (a glob must match exactly one file). android .apk (an .aab is refused; make a universal .apk with bundletool); ios .ipa (real device), zipped .app or .app directory (simulator); chrome-extension .zip. Checked before any request. The upload makes it the app's active build for the whole workspace; the flows then run on this build.",
         None,
     ),
     "url": (
@@ -124,7 +124,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "name": (
-        "App display name sent with the build.",
+        "App display name sent with the build; it creates or renames the app. Not sent when empty.",
         None,
     ),
     "environment": (
@@ -161,6 +161,14 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
     ),
     "suite-keys": (
         "Code-managed suite keys to run, separated by commas or newlines. Not with flow-ids, suite-ids or labels.",
+        None,
+    ),
+    "folder-paths": (
+        "Folders below .autosana/ whose code-managed flows run (e.g. auth, checkout/guest), separated by commas or newlines; sent as folder_paths. May go with flow-keys and suite-keys, not with flow-ids, suite-ids or labels.",
+        None,
+    ),
+    "location": (
+        "Mobile runs only, a two-letter ISO country code (e.g. US, DE), sent to Autosana as location with the run.",
         None,
     ),
     "branch-name": (

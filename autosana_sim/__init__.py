@@ -7,6 +7,7 @@ from .api import AutosanaSimulator
 from .demo_data import DEMO_CHANGED_FLOWS, DEMO_COMMIT, DEMO_SUITES, generated_plan
 from .plans import Batch, Fault, FlowPlan, GroupPlan, Recorded
 from .storage import StorageFault, StorageSimulator
+from .supabase import SupabaseStorage, TusFault
 
 __all__ = [
     "DEMO_CHANGED_FLOWS",
@@ -20,5 +21,7 @@ __all__ = [
     "Recorded",
     "StorageFault",
     "StorageSimulator",
+    "SupabaseStorage",
+    "TusFault",
     "generated_plan",
 ]

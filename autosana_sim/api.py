@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from .artifacts import ArtifactStore
 from .demo_data import DEMO_SUITES, generated_plan
@@ -27,6 +27,7 @@ from .plans import FINAL, Batch, Fault, FlowPlan, GroupPlan, Recorded, SimGroup,
 from .run_detail import fill, run_detail_body
 from .server import LocalServer
 from .storage import StorageSimulator
+from .supabase import SupabaseStorage
 from .validation import require_fields, trigger_problem
 
 
@@ -42,6 +43,7 @@ class AutosanaSimulator(LocalServer):
         public_url: str = "https://autosana.ai",
         host: str = "127.0.0.1",
         port: int = 0,
+        storage: Literal["s3", "supabase"] = "s3",
     ) -> None:
         self.api_keys = api_keys
         self.time_scale = time_scale
@@ -60,6 +62,11 @@ class AutosanaSimulator(LocalServer):
         # under build_id_key ("build_id" like the real API, "app_build_id", or None for no id).
         self.storage = StorageSimulator(host=host)
         self.artifacts = ArtifactStore(host=host)  # the runs' screenshots and logs, signed like object storage
+        # storage="supabase": upload URLs are Supabase signed upload URLs (with its TUS endpoint).
+        self.supabase = SupabaseStorage(host=host) if storage == "supabase" else None
+        # confirm-upload's other fields: the automations the upload started, and warnings.
+        self.triggered_flows: list[dict[str, Any]] | None = None
+        self.confirm_warnings: list[str] = []
         self.upload_url_ttl = 3600.0
         self.build_id_key: str | None = "build_id"
         self.registered: list[dict[str, Any]] = []
@@ -72,28 +79,32 @@ class AutosanaSimulator(LocalServer):
         super().__init__(host, port, handler_for(self))
 
     # -- lifecycle -----------------------------------------------------------------------------
+    @property
+    def stores(self) -> list[StorageSimulator | SupabaseStorage | ArtifactStore]:
+        return [self.storage, self.artifacts, *([self.supabase] if self.supabase else [])]
+
     def start(self) -> Self:
-        self.storage.start()
-        self.artifacts.start()
+        for store in self.stores:
+            store.start()
         return super().start()
 
     def serve_forever(self) -> None:
         """In the foreground (the CLI's simulator command), with the build and artifact storage beside it."""
-        self.storage.start()
-        self.artifacts.start()
+        for store in self.stores:
+            store.start()
         try:
             self._server.serve_forever()
         finally:
-            self.storage.stop()
-            self.artifacts.stop()
+            for store in self.stores:
+                store.stop()
 
     def stop(self) -> None:
-        # Each server waits up to half a second for its loop to notice: stop them together.
-        beside = [threading.Thread(target=server.stop) for server in (self.storage, self.artifacts)]
-        for thread in beside:
+        # Every server waits up to half a second for its loop to notice: stop them together.
+        stopping = [threading.Thread(target=store.stop) for store in self.stores]
+        for thread in stopping:
             thread.start()
         super().stop()
-        for thread in beside:
+        for thread in stopping:
             thread.join()
 
     # -- test helpers --------------------------------------------------------------------------
@@ -143,6 +154,7 @@ class AutosanaSimulator(LocalServer):
             *(f"label:{label}" for label in (body.get("labels") or [])),
             *flow_keys,
             *(f"suite:{key}" for key in (body.get("suite_keys") or [])),
+            *(f"folder:{path}" for path in (body.get("folder_paths") or [])),
         ]
         errors: list[Any] = []
         groups = []
@@ -202,7 +214,8 @@ class AutosanaSimulator(LocalServer):
         key = f"uploads/{uuid.uuid4()}/{body['filename']}"
         with self.lock:
             self._issued.add(key)
-        answer: dict[str, Any] = {"upload_url": self.storage.presign(key, self.upload_url_ttl), "file_path": key}
+        store = self.supabase or self.storage
+        answer: dict[str, Any] = {"upload_url": store.presign(key, self.upload_url_ttl), "file_path": key}
         if platform == "android-arm64-gplay":
             answer["warnings"] = ["Platform android-arm64-gplay is deprecated; use android."]
         return 200, answer
@@ -212,9 +225,14 @@ class AutosanaSimulator(LocalServer):
         if problem:
             return 422, {"detail": problem}
         key = body["uploaded_file_path"]
-        if key not in self._issued or not self.storage.has(key):
+        if key not in self._issued or not (self.supabase or self.storage).has(key):
             return 400, {"detail": f"Uploaded file not found: {key}"}
-        return self._register(body, body["bundle_id"])
+        status, answer = self._register(body, body["bundle_id"])
+        if self.triggered_flows is not None:
+            answer["triggered_flows"] = self.triggered_flows
+        if self.confirm_warnings:
+            answer["warnings"] = self.confirm_warnings
+        return status, answer
 
     def upload_web_build(self, body: Any) -> tuple[int, Any]:
         problem = require_fields(body, ("app_id", "url"))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 DEVICE_KEYS = frozenset({"physical", "model", "os_version"})
 BROWSERS = {"chrome", "chromium", "firefox", "edge", "google chrome", "msedge", "microsoft edge"}
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -39,13 +40,17 @@ def _shape_errors(body: dict[str, Any]) -> list[dict[str, Any]]:
                 for i, v in enumerate(value or [])
                 if not UUID_RE.match(v)
             )
-    for key in ("flow_keys", "suite_keys"):
+    for key in ("flow_keys", "suite_keys", "folder_paths"):
         value = body.get(key)
         if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)):
             errors.append({"loc": ["body", key], "msg": "Input should be a valid list of strings", "type": "list_type"})
     for key in ("run_changed_flows", "report_to_github"):
         if key in body and not isinstance(body[key], bool):
             errors.append({"loc": ["body", key], "msg": "Input should be a valid boolean", "type": "bool_type"})
+    if "location" in body and not (isinstance(body["location"], str) and COUNTRY_RE.match(body["location"])):
+        errors.append(
+            {"loc": ["body", "location"], "msg": "location must be an ISO country code", "type": "value_error"}
+        )
     if "ref" in body and not (isinstance(body["ref"], str) and SHA_RE.match(body["ref"])):
         errors.append({"loc": ["body", "ref"], "msg": "ref must be a full commit SHA", "type": "value_error"})
     pr_number = body.get("pr_number")
@@ -58,7 +63,7 @@ def _shape_errors(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _keyed(body: dict[str, Any]) -> bool:
-    return bool(body.get("flow_keys") or body.get("suite_keys"))
+    return bool(body.get("flow_keys") or body.get("suite_keys") or body.get("folder_paths"))
 
 
 def _has_ids(body: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from action_harness import FAKE_GITHUB_TOKEN, ActionRunner
 from support.fake_github import FakeGitHub
 from support.npm_fixtures import webhook_example
+from support.wheels import download_wheelhouse
 
 from autosana_sim import AutosanaSimulator, FlowPlan
 
@@ -67,3 +68,9 @@ def base_inputs(sim: AutosanaSimulator, **overrides: str) -> dict[str, str]:
     }
     inputs.update({k.replace("_", "-"): v for k, v in overrides.items()})
     return inputs
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pinned requirements as local wheels, for tests that install them offline."""
+    return download_wheelhouse(tmp_path_factory)

@@ -20,7 +20,8 @@ README = (ROOT / "README.md").read_text()
 def readme_examples() -> list[dict[str, Any]]:
     steps = []
     for block in re.findall(r"```yaml\n(.*?)```", README, re.S):
-        for match in re.finditer(r"^( *)- uses: autosana/autosana-action@\S+\n((?:\1  .*\n)*)", block, re.M):
+        uses = r"^( *)- uses: autosana/autosana-action(?:/composite)?@\S+\n((?:\1  .*\n)*)"  # either variant
+        for match in re.finditer(uses, block, re.M):
             indent = match.group(1)
             body = "".join(line.removeprefix(indent + "  ") + "\n" for line in match.group(2).splitlines())
             steps.append(yaml.safe_load(body))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from conftest import API_KEY
+from support.builds import info_plist, ipa
 
 from autosana_action.autosana.client import AutosanaClient
 from autosana_action.autosana.errors import ApiError, TransientApiError
@@ -22,6 +23,7 @@ from autosana_action.cancellation import Cancellation
 from autosana_action.inputs import InvalidInputs
 from autosana_action.settings import parse_settings
 from autosana_action.upload.facts import GitFacts
+from autosana_action.upload.identify import prepare_build
 from autosana_action.upload.locate import locate
 from autosana_action.upload.mobile import UploadFailed, UploadTuning, upload_build
 from autosana_action.upload.storage import UploadStalled, put_file
@@ -56,8 +58,8 @@ def upload(
 ) -> tuple[str | None, str]:
     raw = {"api-key": API_KEY, "bundle-id": "com.company.app", "platform": "android", "build-path": build_path}
     raw.update({k.replace("_", "-"): v for k, v in inputs.items()})
-    settings = parse_settings(raw)
-    build = locate(settings.build_path or "", settings.platform or "", workspace)
+    settings, build = prepare_build(parse_settings(raw), workspace)
+    assert build is not None
     out = log or io.StringIO()
     with AutosanaClient(sim.url, API_KEY, backoff_factor=0.01) as client:
         outcome = upload_build(
@@ -87,14 +89,12 @@ def test_upload_streams_the_file_with_its_length_and_no_api_key(sim: AutosanaSim
         "bundle_id": "com.company.app",
         "platform": "android",
         "filename": "app-release.apk",
-        "name": "",
     }
     (confirm,) = sim.calls("/api/ci/confirm-upload")
     assert confirm.body == {
         "bundle_id": "com.company.app",
         "platform": "android",
         "uploaded_file_path": put.key,
-        "name": "",
         "commit_sha": GIT.commit_sha,
         "branch_name": GIT.branch_name,
         "repo_full_name": GIT.repo_full_name,
@@ -210,7 +210,7 @@ def test_warnings_from_the_api_are_warnings(sim: AutosanaSimulator, tmp_path: Pa
 
 
 def test_ipa_sends_the_keychain_choice(sim: AutosanaSimulator, tmp_path: Path) -> None:
-    (tmp_path / "App.ipa").write_bytes(b"PK" * 100)
+    ipa(tmp_path / "App.ipa", "com.company.app")
     upload(
         sim,
         tmp_path,
@@ -228,7 +228,7 @@ def test_ipa_sends_the_keychain_choice(sim: AutosanaSimulator, tmp_path: Path) -
 
 
 def test_keychain_choice_is_left_out_when_not_given(sim: AutosanaSimulator, tmp_path: Path) -> None:
-    (tmp_path / "App.ipa").write_bytes(b"PK" * 100)
+    ipa(tmp_path / "App.ipa", "com.company.app")
     upload(sim, tmp_path, "App.ipa", platform="ios")
     (confirm,) = sim.calls("/api/ci/confirm-upload")
     assert "enable_ios_keychain_access_group_remapping" not in confirm.body
@@ -238,7 +238,7 @@ def test_an_app_directory_is_zipped_first(sim: AutosanaSimulator, tmp_path: Path
     app = tmp_path / "build" / "Shop.app"
     (app / "Frameworks" / "Kit.framework").mkdir(parents=True)
     (app / "Shop").write_bytes(b"\xcf\xfa\xed\xfe" + os.urandom(5000))
-    (app / "Info.plist").write_text("<plist/>")
+    (app / "Info.plist").write_bytes(info_plist("com.company.app"))
     (app / "Frameworks" / "Kit.framework" / "Kit").write_bytes(b"kit")
     (app / "Current").symlink_to("Frameworks")
 
@@ -304,7 +304,7 @@ def test_storage_checks_the_signature(sim: AutosanaSimulator) -> None:
         ([], "out/app.apk", "android", "'out/app.apk' does not exist"),
         (["out/a.apk"], "out/*.aab", "android", "matches no file"),
         (["out/a.apk", "out/b.apk"], "out/*.apk", "android", "matches 2 files: out/a.apk, out/b.apk"),
-        (["out/app.ipa"], "out/app.ipa", "android", "is not an .apk or .aab"),
+        (["out/app.ipa"], "out/app.ipa", "android", "is not an .apk, which platform android needs"),
         (["out/app.apk"], "out/app.apk", "ios", "is not an .ipa"),
         (["ext.crx"], "ext.crx", "chrome-extension", "is not a .zip"),
         (["empty.apk:"], "empty.apk", "android", "is empty (0 bytes)"),

@@ -19,6 +19,7 @@ from urllib3.util.timeout import Timeout
 
 from .. import __version__
 from ..redaction import Redactor
+from . import errors
 from .errors import HINTS, ApiError, TransientApiError, describe_detail, never_connected, reason_of, refuse_detail
 from .models import BatchStatus, RunDetail, TriggerResponse
 from .upload_models import BuildRegistered, StartUploadResponse
@@ -176,7 +177,10 @@ class AutosanaClient:
                 f"starting the flows on {self.base_url} failed ({reason_of(exc)}); they may have started anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
-        return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
+        try:
+            return self._parse(response, TriggerResponse, what="starting the flows", idempotent=False)
+        except ApiError as exc:
+            raise errors.no_build_for_commit(exc, response, body.get("ref")) from None
 
     def start_upload(self, body: dict[str, Any]) -> StartUploadResponse:
         try:

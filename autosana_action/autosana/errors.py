@@ -24,6 +24,23 @@ class TransientApiError(ApiError):
         self.retry_after = retry_after
 
 
+RECOVERY_HEADER = "X-Autosana-Recovery"
+
+
+def no_build_for_commit(error: ApiError, response: requests.Response, ref: object) -> ApiError:
+    """flows/run's 404 with ``X-Autosana-Recovery: branch-latest``: no build was uploaded for the
+    commit under test, which an unpinned run needs. Any other error is returned as it is."""
+    if error.status != 404 or response.headers.get(RECOVERY_HEADER, "").strip().lower() != "branch-latest":
+        return error
+    commit = f" ({str(ref)[:12]})" if ref else ""
+    return ApiError(
+        f"{error}. Autosana has no build for the commit under test{commit}, and flows that do not pin a build "
+        "run on the build uploaded for that exact commit: upload the build in this step (build-path), or pin "
+        "one with app-build-id",
+        404,
+    )
+
+
 HINTS = {
     401: "check that the api-key input holds a valid Autosana API key",
     403: "the API key is not allowed to do this; check its organisation and permissions",

@@ -48,6 +48,17 @@ class BuildRegistered(BaseModel):
     app_build_id: OptionalId = None
     build_id: OptionalId = None
     warnings: Warnings = Field(default_factory=list)
+    # confirm-upload: the app's CI/CD automations the upload started (a list; a count is read too).
+    triggered_flows: Any = None
+
+    @property
+    def automations(self) -> int | None:
+        value = self.triggered_flows
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, int):
+            return max(value, 0)
+        return len(value) if isinstance(value, list | dict) else None
 
     @property
     def new_build_id(self) -> str | None:

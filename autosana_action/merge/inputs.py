@@ -28,6 +28,7 @@ MERGE_IGNORES = (
     "labels",
     "flow-keys",
     "suite-keys",
+    "folder-paths",
     "build-path",
     "url",
     "target-name",

@@ -4,7 +4,7 @@ to artifacts, values to redact, and this job's name in a merged report."""
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator
@@ -37,9 +37,17 @@ def _parse_fail_on(value: Any) -> Any:
 
 
 def inside_workspace(value: str | None) -> str | None:
-    if value is not None and (PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts):
+    if value is not None and _leaves_workspace(value):
         raise ValueError(f"{value!r} is not a relative path inside the workspace")
     return value
+
+
+def _leaves_workspace(path: str) -> bool:
+    """Absolute or climbing out, read as POSIX and as Windows reads it (a drive letter, a root,
+    backslashes): the composite action also runs on Windows runners."""
+    return any(
+        p.is_absolute() or p.drive or p.root or ".." in p.parts for p in (PurePosixPath(path), PureWindowsPath(path))
+    )
 
 
 class ReportInputs(BaseModel):

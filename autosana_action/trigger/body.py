@@ -89,6 +89,8 @@ def _app_fields(settings: Settings, new_build: str | None) -> dict[str, Any]:
             body["dependencies"] = settings.dependencies
     if settings.environment:
         body["environment"] = settings.environment
+    if settings.location and settings.bundle_id:
+        body["location"] = settings.location
     if new_build or settings.app_build_id:
         body["app_build_id"] = new_build or str(settings.app_build_id)
     return body
@@ -99,6 +101,8 @@ def _selector_fields(settings: Settings) -> dict[str, Any]:
     if settings.flow_keys or settings.suite_keys:
         body["flow_keys"] = list(settings.flow_keys)
         body["suite_keys"] = list(settings.suite_keys)
+    if settings.folder_paths:
+        body["folder_paths"] = list(settings.folder_paths)
     if settings.suite_ids:
         body["suite_ids"] = [str(s) for s in settings.suite_ids]
     if settings.flow_ids:

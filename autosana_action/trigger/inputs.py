@@ -53,6 +53,11 @@ FIXES = {
     "devices": "Use a JSON array of exactly two objects with physical, model and os_version, e.g. "
     '[{"physical": false}, {"physical": true, "model": "iPhone 16 Pro", "os_version": "18.5"}].',
     "report-to-github": "Use auto, true or false.",
+    "folder-paths": (
+        "List folders below .autosana/ (e.g. auth or checkout/guest) separated by commas or newlines; every flow "
+        "in them runs."
+    ),
+    "location": "Use a two-letter ISO 3166 country code such as US or DE, or leave it empty.",
 }
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -125,6 +130,33 @@ def _platform(value: Any) -> Any:
 
 
 Keys = Annotated[list[str], BeforeValidator(split_labels)]  # code-managed keys are paths: inner spaces kept
+AUTOSANA_DIR = ".autosana"
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+def _folder(raw: str) -> str:
+    """``./.autosana/auth/`` -> ``auth``: a folder below .autosana/, as Autosana's CLI normalises it."""
+    path = raw
+    while path.startswith("./"):
+        path = path[2:]
+    if path.startswith(f"{AUTOSANA_DIR}/"):
+        path = path[len(AUTOSANA_DIR) + 1 :]
+    path = path.rstrip("/")
+    if not path or path == AUTOSANA_DIR or any(part in ("", ".", "..") for part in path.split("/")):
+        raise ValueError(f"{raw!r} is not a folder below .autosana/ (no empty, . or .. parts, not absolute)")
+    return path
+
+
+def _parse_folders(value: Any) -> Any:
+    return [_folder(part) for part in split_labels(value)] if isinstance(value, str) else value
+
+
+def _country(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _COUNTRY.fullmatch(value.strip()):
+            raise ValueError(f"{value!r} is not a two-letter country code")
+        return value.strip().upper()
+    return value
 
 
 class TriggerInputs(BaseModel):
@@ -147,6 +179,10 @@ class TriggerInputs(BaseModel):
     run_changed_flows: Bool = Field(True, alias="run-changed-flows")
     flow_keys: Keys = Field(default_factory=list, alias="flow-keys")
     suite_keys: Keys = Field(default_factory=list, alias="suite-keys")
+    folder_paths: Annotated[list[str], BeforeValidator(_parse_folders)] = Field(
+        default_factory=list, alias="folder-paths"
+    )
+    location: Annotated[str | None, BeforeValidator(_country)] = None
     branch_name: str | None = Field(None, alias="branch-name")
     repo_full_name: str | None = Field(None, alias="repo-full-name", pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
     physical_device: Bool = Field(False, alias="physical-device")
@@ -163,17 +199,23 @@ class TriggerInputs(BaseModel):
 
     @property
     def has_selectors(self) -> bool:
-        return bool(self.suite_ids or self.flow_ids or self.labels or self.flow_keys or self.suite_keys)
+        return bool(
+            self.suite_ids or self.flow_ids or self.labels or self.flow_keys or self.suite_keys or self.folder_paths
+        )
 
     @property
     def has_device_inputs(self) -> bool:
         return bool(self.physical_device or self.device_model or self.os_version or self.devices)
 
 
-def app_problems(s: TriggerInputs) -> list[InputProblem]:
-    """Exactly one app: bundle-id with a mobile platform, or app-id for the web."""
+def app_problems(s: Settings) -> list[InputProblem]:
+    """Exactly one app: bundle-id with a mobile platform, or app-id for the web. With a mobile
+    build-path, bundle-id and platform may be left to the build (read before any request)."""
+    from_build = bool(s.build_path) and (s.platform is None or s.platform.startswith(("android", "ios")))
     if s.bundle_id and s.app_id:
         return [InputProblem("bundle-id", "bundle-id and app-id are both set")]
+    if not s.app_id and from_build:
+        return []
     if not s.bundle_id and not s.app_id:
         return [InputProblem("app-id", "neither app-id (web) nor bundle-id (mobile) is set")]
     if s.bundle_id and s.platform in (None, "web"):
@@ -192,12 +234,18 @@ def selector_problems(s: Settings) -> list[InputProblem]:
         problems.append(
             InputProblem("flow-keys", "flow-keys and suite-keys cannot be combined with flow-ids, suite-ids, or labels")
         )
+    if s.folder_paths and (s.suite_ids or s.flow_ids or s.labels):
+        problems.append(
+            InputProblem("folder-paths", "folder-paths cannot be combined with flow-ids, suite-ids, or labels")
+        )
+    if s.location and s.is_web:
+        problems.append(InputProblem("location", "location is for mobile runs (bundle-id); web runs take none"))
     if not (s.has_selectors or s.run_changed_flows or s.uploads):
         problems.append(
             InputProblem(
                 "suite-ids",
-                "none of suite-ids, flow-ids, labels, suite-keys or flow-keys is set, run-changed-flows is false and "
-                "there is no build-path or url to upload, so there is nothing to run",
+                "none of suite-ids, flow-ids, labels, suite-keys, flow-keys or folder-paths is set, run-changed-flows "
+                "is false and there is no build-path or url to upload, so there is nothing to run",
             )
         )
     if not s.is_web:

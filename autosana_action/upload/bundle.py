@@ -9,17 +9,20 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+APPLE_DOUBLE = "._"
+
 
 def zip_app(app: Path, temp_dir: str | None = None) -> Path:
     """``MyApp.app/`` -> ``<tmp>/MyApp.app.zip`` with ``MyApp.app/`` at its root. Symlinks (as in
-    embedded frameworks) stay symlinks, and file modes are kept."""
+    embedded frameworks) stay symlinks, and file modes are kept. macOS AppleDouble files and
+    folders (``._*``) are left out: unzipped into the bundle they make ``simctl install`` fail."""
     folder = Path(tempfile.mkdtemp(prefix="autosana-build-", dir=temp_dir))
     target = folder / f"{app.name}.zip"
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for root, dirs, files in os.walk(app):
-            dirs.sort()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(APPLE_DOUBLE))
             base = Path(root)
-            for name in [*dirs, *sorted(files)]:
+            for name in [*dirs, *sorted(f for f in files if not f.startswith(APPLE_DOUBLE))]:
                 path = base / name
                 arcname = str(Path(app.name) / path.relative_to(app))
                 if path.is_symlink():

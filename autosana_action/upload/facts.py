@@ -22,6 +22,7 @@ class BuildOutcome:
     app_build_id: str | None
     description: str
     outputs: dict[str, str]
+    notes: tuple[str, ...] = ()  # for every report from here on: Autosana's warnings, what the upload started
 
 
 def human_size(size: int) -> str:

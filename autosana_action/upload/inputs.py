@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 FIXES = {
     "build-path": (
-        "Point it at the build file relative to the workspace (a glob must match exactly one): .apk or .aab for "
-        "android, .ipa, zipped .app or .app directory for ios, .zip for chrome-extension."
+        "Point it at the build file relative to the workspace (a glob must match exactly one): .apk for android, "
+        ".ipa, zipped .app or .app directory for ios, .zip for chrome-extension."
     ),
     "url": "Use the http(s) URL to test, e.g. your preview deployment's URL, with app-id.",
     "name": "Use the app's display name, or leave it empty.",

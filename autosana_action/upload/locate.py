@@ -10,20 +10,26 @@ from pathlib import Path
 from ..inputs import InputProblem, InvalidInputs
 from ..trigger.inputs import platform_family as family
 from .inputs import FIXES
+from .inspection import BuildIdentity, platform_of
+
+RUNS_ON = {"emulator": "an Android emulator", "simulator": "the iOS Simulator", "device": "a real iPhone"}
 
 GLOB_CHARS = frozenset("*?[")
 MAX_LISTED = 10
 
 
+# .aab is found here so that inspection can refuse it with the way to a universal .apk.
 ACCEPTED = {
     "android": (".apk", ".aab"),
     "ios": (".ipa", ".zip", ".app"),
     "chrome-extension": (".zip",),
+    "": (".apk", ".aab", ".ipa", ".zip", ".app"),  # no platform given: the file says which
 }
 WHAT = {
-    "android": "an .apk or .aab",
+    "android": "an .apk",
     "ios": "an .ipa (real device), a zipped .app or an .app directory (simulator)",
     "chrome-extension": "a .zip of the unpacked extension",
+    "": "an .apk (android), or an .ipa, a zipped .app or an .app directory (ios)",
 }
 
 
@@ -32,6 +38,11 @@ class LocatedBuild:
     path: Path
     shown: str  # as the user would recognise it: relative to the workspace when inside it
     is_app_directory: bool
+    identity: BuildIdentity | None = None  # what the file says it is, once inspected
+
+    @property
+    def runs_on(self) -> str | None:
+        return RUNS_ON.get(self.identity.target) if self.identity else None
 
     @property
     def is_ipa(self) -> bool:
@@ -61,7 +72,7 @@ def locate(build_path: str, platform: str, workspace: Path) -> LocatedBuild:
     shown = _shown(path, workspace)
     suffix = path.suffix.lower()
     if suffix not in ACCEPTED[kind]:
-        raise _problem(f"{shown!r} is not {WHAT[kind]}, which platform {platform} needs")
+        raise _problem(f"{shown!r} is not {WHAT[kind]}, {_needs(platform, suffix)}")
     if suffix == ".app":
         if not path.is_dir():
             raise _problem(f"{shown!r} is not an .app directory")
@@ -78,6 +89,18 @@ def locate(build_path: str, platform: str, workspace: Path) -> LocatedBuild:
     except OSError as exc:
         raise _problem(f"{shown!r} cannot be read ({exc.strerror})") from None
     return LocatedBuild(path, shown, is_app_directory=False)
+
+
+def _needs(platform: str, suffix: str) -> str:
+    if not platform:
+        return "a build Autosana runs"
+    other = platform_of(Path(f"x{suffix}"))
+    if other and other != family(platform):
+        return (
+            f"which platform {platform} needs: it is an {other} build (set platform to {other}, or leave platform "
+            "empty to take it from the build)"
+        )
+    return f"which platform {platform} needs"
 
 
 def _glob(pattern: str, workspace: Path) -> list[Path]:

@@ -1,13 +1,14 @@
 """Mobile and extension builds: start-upload -> PUT to storage -> confirm-upload.
 
-Faults: storage 5xx or a dropped connection are retried with a fresh stream from disk; a 403
-(the pre-signed URL expired or was refused) gets one new start-upload; 429/5xx on start-upload are
-retried by the client. confirm-upload is never sent twice."""
+Faults: a resumable upload goes on from the server's offset (transfer.py); a single PUT's 5xx
+or dropped connection is retried with a fresh stream from disk; a 403 (the pre-signed URL
+expired or was refused) gets one new start-upload; 429/5xx on start-upload are retried by the
+client. confirm-upload is never sent twice."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,10 @@ from ..workflow import Workflow, plain
 from .bundle import zip_app
 from .facts import BuildOutcome, GitFacts, human_size
 from .locate import LocatedBuild
-from .storage import STALL_SECONDS, StorageError, TransientStorageError, UrlRefused, put_file, where
+from .notes import upload_notes
+from .resumable import DEFAULT_RESUMABLE, ResumableTuning
+from .storage import STALL_SECONDS, StorageError, TransientStorageError, UrlRefused, where
+from .transfer import send_build
 
 PUT_ATTEMPTS = 4
 # Anything but an iOS .ipa is stored as is; 120 s is generous for that.
@@ -35,6 +39,7 @@ class UploadTuning:
     stall_seconds: float = STALL_SECONDS
     backoff: float = 2.0
     progress_interval: float = 5.0
+    resumable: ResumableTuning = DEFAULT_RESUMABLE
 
 
 DEFAULT_TUNING = UploadTuning()
@@ -75,28 +80,22 @@ def upload_build(
         size = path.stat().st_size
         description = f"{filename} · {human_size(size)}"
         _explain_kind(build, settings.platform, wf)
-        start_body: dict[str, Any] = {
-            "bundle_id": settings.bundle_id,
-            "platform": settings.platform,
-            "filename": filename,
-            "name": settings.name or "",  # "" when not given, exactly as the official action sends it
-        }
-        if settings.environment and settings.platform != "chrome-extension":
-            start_body["environment"] = settings.environment
-        wf.info(f"Uploading {build.shown} ({human_size(size)}) for {settings.bundle_id} ({settings.platform})")
+        start_body = _start_body(settings, filename)
+        runs_on = f", a build for {build.runs_on}" if build.runs_on else ""
+        wf.info(f"Uploading {build.shown} ({human_size(size)}{runs_on}) for {settings.bundle_id} ({settings.platform})")
         started = _start(client, start_body, wf)
         started = _put(client, start_body, started, path, size, wf=wf, cancellation=cancellation, tuning=tuning)
         confirm_body: dict[str, Any] = {
             "bundle_id": settings.bundle_id,
             "platform": settings.platform,
             "uploaded_file_path": started.file_path,
-            "name": start_body["name"],
             "commit_sha": git.commit_sha,
             "branch_name": git.branch_name,
             "repo_full_name": git.repo_full_name,
         }
-        if "environment" in start_body:
-            confirm_body["environment"] = start_body["environment"]
+        for key in ("name", "environment"):
+            if key in start_body:
+                confirm_body[key] = start_body[key]
         if variables:
             confirm_body["variables"] = variables_text(variables)
         ipa = family(settings.platform) == "ios" and build.is_ipa
@@ -110,11 +109,21 @@ def upload_build(
         for warning in confirmed.warnings:
             wf.warning(plain(warning, 500), title="Autosana upload")
         outputs = {"build-file": filename, "build-size": str(size)}
-        return BuildOutcome(confirmed.new_build_id, description, outputs)
+        notes = upload_notes(started, confirmed, wf)
+        return BuildOutcome(confirmed.new_build_id, description, outputs, notes)
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)
             temp.parent.rmdir()
+
+
+def _start_body(settings: Settings, filename: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"bundle_id": settings.bundle_id, "platform": settings.platform, "filename": filename}
+    if settings.name:  # name creates or renames the app: never sent empty
+        body["name"] = settings.name
+    if settings.environment and settings.platform != "chrome-extension":
+        body["environment"] = settings.environment
+    return body
 
 
 def wf_temp_dir() -> str | None:
@@ -148,16 +157,17 @@ def _put(
 ) -> StartUploadResponse:
     renewed = False
     attempt = 1
-    say: Callable[[str], None] = wf.info
     while True:
         try:
-            result = put_file(
+            result = send_build(
                 started.upload_url,
                 path,
                 size,
-                say,
+                wf=wf,
+                cancellation=cancellation,
                 stall_seconds=tuning.stall_seconds,
                 progress_interval=tuning.progress_interval,
+                resumable_tuning=tuning.resumable,
             )
         except UrlRefused as exc:
             if renewed:

@@ -42,6 +42,7 @@ def upload_stage(job: Job, client: AutosanaClient, target: GitTarget) -> int | N
         report = job.report(Result.ERROR, "The build was not uploaded")
         report.notes.append(str(exc))
         return finish(job, report, publish=publish, refused_status=getattr(exc, "status", None))
+    job.notes.extend(job.built.notes)
     outputs = dict(job.built.outputs)
     if job.built.app_build_id:
         outputs["app-build-id"] = job.built.app_build_id

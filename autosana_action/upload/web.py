@@ -23,11 +23,12 @@ def register_web_build(
     body: dict[str, Any] = {
         "app_id": settings.app_id,
         "url": settings.url,
-        "name": settings.name or "",
         "commit_sha": git.commit_sha,
         "branch_name": git.branch_name,
         "repo_full_name": git.repo_full_name,
     }
+    if settings.name:  # name creates or renames the app: never sent empty
+        body["name"] = settings.name
     if settings.environment:
         body["environment"] = settings.environment
     if variables:
