@@ -4,6 +4,7 @@ only its own hint when it cannot be read, everything read redacted."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -259,3 +260,21 @@ def test_network_failures_around_the_failing_step() -> None:
     far = demo_logs.web_network(STEP_AT - timedelta(minutes=10), ORIGIN)
     found_far = find_failures(far, STEP_AT, show_hosts=False)
     assert found_far is not None and found_far.shown == () and found_far.rest == 2
+
+
+def test_jsonl_device_logs_are_read_like_plain_ones() -> None:
+    at = STEP_AT.timestamp() * 1000
+    entries = [
+        {"ts": at - 900, "tag": "AndroidRuntime", "message": "FATAL EXCEPTION: main"},
+        {"ts": at - 900, "tag": "AndroidRuntime", "message": f"Process: {PACKAGE}, PID: 4321"},
+        {"ts": at - 900, "tag": "AndroidRuntime", "message": "java.lang.NullPointerException: cart was null"},
+        {"ts": at - 900, "tag": "AndroidRuntime", "message": f"\tat {PACKAGE}.cart.CartView.render(CartView.kt:7)"},
+        {"ts": at, "tag": "ActivityManager", "message": "Process died"},
+    ]
+
+    crash = find_crash("".join(json.dumps(e) + "\n" for e in entries), "android", PACKAGE, STEP_AT)
+    assert crash is not None and crash.at is not None and abs((crash.at - STEP_AT).total_seconds()) < 1
+    assert crash.lines[1:] == (
+        "java.lang.NullPointerException: cart was null",
+        f"  at {PACKAGE}.cart.CartView.render(CartView.kt:7)",
+    )
