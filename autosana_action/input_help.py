@@ -99,6 +99,18 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "Write the results to the job summary.",
         "true",
     ),
+    "base-history": (
+        "On a pull request, compare each failing flow with this many recent commits of the base branch (read from this action's own check runs there; at most this many plus one GitHub reads). 0 turns the comparison off. At most 100.",
+        "10",
+    ),
+    "base-failures-as-warnings": (
+        "When every failing flow also fails on the base branch's latest run, pass the check with warnings instead of failing it. The report says when this was used.",
+        "false",
+    ),
+    "progress-comment": (
+        "Show the running state (finished/total, failures so far) in the sticky PR comment while the flows run, not only in the check run. The comment is edited in place (created once).",
+        "false",
+    ),
     "junit-path": (
         "Write the results as JUnit XML to this path, relative to the workspace.",
         None,

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cancellation import Cancellation
+from .github.base_history import BaseReader
 from .github.context import EventContext
+from .github.progress import Progress
 from .github.publisher import GitHubPublisher
 from .redaction import Redactor, protect_secrets
 from .report.render import Report
@@ -32,6 +34,8 @@ class Job:
     build: LocatedBuild | None = None
     built: BuildOutcome | None = None
     notes: list[str] = field(default_factory=list)  # said in every report from here on
+    base: BaseReader | None = None  # the base branch's recent results, read while polling
+    progress: Progress | None = None  # the running state on GitHub while polling
 
     @classmethod
     def set_up(
@@ -49,7 +53,10 @@ class Job:
         )
         redactor = protect_secrets(wf, settings, variables)
         publisher = GitHubPublisher(settings, context, wf)
-        return cls(env, settings, context, wf, cancellation, variables, redactor, publisher, build)
+        job = cls(env, settings, context, wf, cancellation, variables, redactor, publisher, build)
+        job.base = BaseReader(publisher, settings.base_history)
+        job.progress = Progress(publisher, comment=settings.progress_comment)
+        return job
 
     @property
     def workspace(self) -> Path:

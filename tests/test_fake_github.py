@@ -352,6 +352,8 @@ def exercise_every_route(fake: FakeGitHub) -> None:
     repo.get_check_run(run.id)
     commit = repo.get_commit(SHA)
     list(commit.get_check_runs())
+    fake.add_commits(REPO, "main", [SHA, "b" * 40])
+    assert [c.sha for c in repo.get_commits(sha="main")] == [SHA, "b" * 40]
     list(commit.get_pulls())
     list(repo.get_pulls(state="open", head="octo-org:feature"))
     repo.get_pull(5)

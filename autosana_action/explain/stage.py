@@ -11,6 +11,7 @@ from ..autosana.models import is_problem
 from ..job import Job
 from ..report.history import Comparison
 from ..report.render import Report
+from .base import beside_base
 from .details import DetailFetcher
 from .hints_stage import read_device_hints
 
@@ -41,3 +42,4 @@ def explain_stage(job: Job, fetcher: DetailFetcher, report: Report) -> None:
     previous = job.publisher.previous_state()
     if previous is not None:
         report.comparison = Comparison.between(previous, report.status)
+    beside_base(job, report)

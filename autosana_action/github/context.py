@@ -38,6 +38,7 @@ class EventContext:
         return self.is_fork and self.event_name in FORK_RESTRICTED_EVENTS
 
     private_repo: bool = False  # private or internal; unknown counts as public
+    base_ref: str | None = None  # the pull request's base branch, when the event names one
 
     @property
     def workflow_run_url(self) -> str | None:
@@ -95,6 +96,7 @@ def load_event(env: Mapping[str, str]) -> EventContext:
             head_sha=dig(pr, "head", "sha") or fallback_sha,
             branch=dig(pr, "head", "ref") or fallback_branch,
             is_fork=bool(head_repo and base_repo and head_repo != base_repo),
+            base_ref=dig(pr, "base", "ref") or env.get("GITHUB_BASE_REF") or None,
         )
     if name == "push":
         return replace(
@@ -123,6 +125,7 @@ def load_event(env: Mapping[str, str]) -> EventContext:
             branch=_str(run.get("head_branch")) or fallback_branch,
             is_fork=bool(head_repo and base.repository and head_repo != base.repository),
             head_label=f"{head_owner}:{head_branch}" if head_owner and head_branch else None,
+            base_ref=dig(prs[0], "base", "ref") if prs else None,
         )
     return replace(base, head_sha=fallback_sha, branch=fallback_branch)
 

@@ -17,6 +17,7 @@ FIXES = {
     "pr-number": "Use the pull request number, e.g. 42, or leave it empty to take it from the event.",
     "commit-sha": "Use the full 40-character commit SHA, or leave it empty to take it from the event.",
     "on-fork": "Use fail (the default) or skip, for pull requests from forks, which get no secrets.",
+    "progress-comment": "Use true or false.",
 }
 
 
@@ -30,3 +31,4 @@ class PublishInputs(BaseModel):
     pr_number: int | None = Field(None, alias="pr-number", gt=0)
     commit_sha: str | None = Field(None, alias="commit-sha", pattern=r"^[0-9a-fA-F]{40}$")
     on_fork: Annotated[Literal["fail", "skip"], BeforeValidator(lower)] = Field("fail", alias="on-fork")
+    progress_comment: Bool = Field(False, alias="progress-comment")

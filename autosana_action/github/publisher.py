@@ -230,7 +230,7 @@ class GitHubPublisher:
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
             "completed_at": datetime.now(UTC),
-            "output": {"title": _title(report), "summary": self._check_summary(report)},
+            "output": {"title": _title(report), "summary": self._check_summary(report), **report.check_output},
         }
         details = _details_url(report) or self.context.workflow_run_url
         if details:

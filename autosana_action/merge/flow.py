@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..autosana.models import is_problem
+from ..github.base_history import BaseReader
 from ..github.context import EventContext
+from ..report.base_report import add_merged_base_comparison, store_digest
 from ..report.merged import MergedReport, render_merged
 from ..report.merged_history import MergedState
 from ..report.render import JOB_SUMMARY, RESULT_ICONS
@@ -53,8 +55,11 @@ def merge_results(settings: Settings, context: EventContext, wf: Workflow, env: 
                 title="Matrix jobs post too",
             )
         report = merged_report(sections, previous, check_name=settings.check_name, commit=context.head_sha)
+        for line in add_merged_base_comparison(report, BaseReader(publisher, settings.base_history).history()):
+            wf.notice(line)
     report.branch = context.branch
     report.workflow_run_url = context.workflow_run_url
+    store_digest(report)
     _log(wf, report, settings)
     counts = report.counts or Counts({})
     outputs = {"result": report.result.value, "total-flows": str(counts.total)}

@@ -27,6 +27,9 @@ def poll_stage(
         first_group = status.run_groups[0].url if status.run_groups else None
         job.publisher.start_check(batch_id, first_group)
         job.publisher.previous_state()
+        if job.base and job.progress:  # the base's results are read once, here; progress as it changes
+            job.base.history()
+            job.progress.offer(status)
 
     return poll(
         client,

@@ -21,6 +21,8 @@ FIXES = {
     "redact": "List the values to hide, one per line, e.g. `redact: ${{ secrets.TEST_USER_PASSWORD }}`.",
     "artifact-links": "Use auto, always or never.",
     "target-name": "Use a short name for this job's section in a merged report, e.g. `${{ matrix.name }}`.",
+    "base-history": "Use a number of base-branch commits from 0 (off) to 100, e.g. 10.",
+    "base-failures-as-warnings": "Use true or false.",
 }
 
 
@@ -61,6 +63,9 @@ class ReportInputs(BaseModel):
         "auto", alias="artifact-links"
     )
     target_name: str | None = Field(None, alias="target-name", max_length=100)
+    # Beside the base branch's recent runs (report/base_compare.py); off by default: fail closed.
+    base_history: int = Field(10, alias="base-history", ge=0, le=100)
+    base_failures_as_warnings: Bool = Field(False, alias="base-failures-as-warnings")
 
     @field_validator("junit_path")
     @classmethod

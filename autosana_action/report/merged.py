@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..autosana.models import Run, RunGroup, is_problem
 from ..verdict import Counts, Result
+from . import base_compare
 from . import markdown as md
 from .merged_history import MergedState
 from .render import (
@@ -78,6 +79,7 @@ class Section:
             line += " · ".join(facts) + "\n\n"
         for note in report.notes[:5]:
             line += f"> {md.text(note, 500)}\n\n"
+        line += "".join(f"{part}\n" for part in base_compare.lines(report.base))
         if report.problems:
             line += "".join(f"- ⚠️ {md.text(p, 300)}\n" for p in report.problems[:10]) + "\n"
         return line

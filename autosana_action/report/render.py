@@ -23,7 +23,9 @@ from ..autosana.models import (
 )
 from ..explain.hints import RunHints
 from ..verdict import COUNTED_STATUSES, Counts, Result
+from . import base_compare
 from . import markdown as md
+from .base_compare import BaseComparison
 from .explanation import explain, ux_notes
 from .history import Comparison, run_key
 
@@ -80,6 +82,8 @@ class Report:
     details: dict[str, RunDetail] = field(default_factory=dict)
     hints: dict[str, RunHints] = field(default_factory=dict)  # from the device, for the first failing runs
     comparison: Comparison | None = None
+    base: BaseComparison | None = None  # beside the base branch's recent runs (base_compare)
+    check_output: dict[str, str] = field(default_factory=dict)  # more of the check run's output: our digest
     # Signed storage URLs (screenshots, logs, performance data) in what we post; else the run page.
     artifact_links: bool = True
     # Skipped runs without a passing retry fail the verdict (skipped is in fail-on): never folded away.
@@ -159,7 +163,9 @@ def context_lines(report: Report) -> list[str]:
 def run_row(report: Report, group: RunGroup, run: Run, summary_chars: int) -> str:
     name = md.link(md.text(run.name or run.id, 200), run.url)
     status = f"{status_icon(run.status)} {md.text(run.status, 40)}"
-    if report.comparison is not None and is_problem(run):
+    if report.base is not None and report.base.runs and is_problem(run):
+        status += base_compare.row_mark(report.base, run_key(group.name, run.name))
+    elif report.comparison is not None and is_problem(run):
         key = run_key(group.name, run.name)
         status += " 🆕 new" if key in report.comparison.new_failures else " 🔁 again"
     return f"| {status} | {name} | {md.text(run.summary, summary_chars)} |\n"
@@ -298,6 +304,7 @@ def render(report: Report, layout: Layout = JOB_SUMMARY) -> str:
     head = title_lines(report)
     if report.comparison:
         head += fixed_lines([md.text(run, 120) for _, run in report.comparison.fixed])
+    head += base_compare.lines(report.base)
     for note in report.notes:
         head += [f"> {md.text(note, 1000)}", ""]
     if report.problems:

@@ -51,6 +51,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/repos/{owner}/{repo}/pulls"): "_list_pulls",
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}"): "_get_pull",
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}"): "_get_issue",
+    ("GET", "/repos/{owner}/{repo}/commits"): "_list_commits",
     ("GET", "/repos/{owner}/{repo}/commits/{ref}"): "_get_commit",
     ("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls"): "_commit_pulls",
     ("GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments"): "_list_comments",
@@ -358,6 +359,7 @@ class FakeGitHub:
         self._pulls: dict[tuple[str, int], dict[str, Any]] = {}
         self._comments: dict[int, tuple[str, int, dict[str, Any]]] = {}
         self._check_runs: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._branches: dict[tuple[str, str], list[str]] = {}  # (repo, branch) -> commits, newest first
         self._used = 0
         self._reset = int(time.time()) + 3600
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -464,6 +466,35 @@ class FakeGitHub:
         permission, 404 as for something the token cannot see, 401 as for bad credentials."""
         assert (method, template) in self._ops, f"{method} {template} is not a GitHub operation"
         self.refusals.append(Refusal(method, template, status, tuple(sorted(where.items()))))
+
+    def add_commits(self, repo: str, branch: str, shas: list[str]) -> None:
+        """Seed ``branch`` of ``repo`` with commits ``shas``, newest first (as the commits list gives them)."""
+        with self.lock:
+            self._branches[(repo, branch)] = [sha.lower() for sha in shas]
+
+    def add_check_run(
+        self,
+        repo: str,
+        sha: str,
+        name: str,
+        text: str,
+        *,
+        app_slug: str = "github-actions",
+        conclusion: str | None = "failure",
+    ) -> dict[str, Any]:
+        """Seed a check run on commit ``sha`` whose output text is ``text``, created by the app
+        ``app_slug``, completed with ``conclusion`` (None: in progress)."""
+        body: dict[str, Any] = {"name": name, "head_sha": sha, "status": "in_progress"}
+        if conclusion is not None:  # None: still in progress
+            body.update(status="completed", conclusion=conclusion)
+        with self.lock:
+            op = self._ops[("POST", "/repos/{owner}/{repo}/check-runs")]
+            status, run, _ = self._create_check_run(
+                Call(repo, {}, {}, {**body, "output": {"title": "t", "summary": "A report", "text": text}}, op)
+            )
+            assert status == 201, run
+            run["app"].update(slug=app_slug, name=app_slug.title())
+            return copy.deepcopy(run)
 
     def comments(self, repo: str, number: int) -> list[dict[str, Any]]:
         """A snapshot of the comments on ``number``, oldest first."""
@@ -789,6 +820,18 @@ class FakeGitHub:
             return 422, _error(f"No commit found for SHA: {call.params['ref']}", 422, call.op.docs_url), {}
         commit = self._template("GET", "/repos/{owner}/{repo}/commits/{ref}", call.repo)
         return 200, json.loads(json.dumps(commit).replace(commit["sha"], sha)), {}
+
+    def _list_commits(self, call: Call) -> Reply:
+        branch = call.query.get("sha") or "main"
+        shas = self._branches.get((call.repo, branch), [])  # a branch nobody seeded has no commits we know
+        template = json.dumps(self._ops[call.op.method, call.op.template].example[0])
+        template = template.replace("https://api.github.com", self.url).replace("https://github.com", self.web_url)
+        for example in EXAMPLE_REPOS:
+            template = template.replace(example, call.repo)
+        example_sha = json.loads(template)["sha"]
+        commits = [json.loads(template.replace(example_sha, sha)) for sha in shas]
+        page, headers = self._page(call, f"/repos/{call.repo}/commits", commits)
+        return 200, page, headers
 
     def _commit_pulls(self, call: Call) -> Reply:
         sha = call.params["commit_sha"].lower()
