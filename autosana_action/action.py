@@ -12,6 +12,7 @@ from typing import TextIO
 from .autosana.client import AutosanaClient
 from .autosana.models import TriggerResponse
 from .cancellation import Cancellation
+from .deadline import Deadline, Watchdog
 from .explain.details import DetailFetcher
 from .explain.stage import detail_reader, explain_stage
 from .finish import crashed, finish
@@ -21,18 +22,20 @@ from .github.forks import ForkOutcome, handle_fork_without_key
 from .github.publisher import GitHubPublisher
 from .inputs import InvalidInputs
 from .job import Job, describe_target
-from .merge.flow import merge_results
-from .outcome import EXIT_OK, EXIT_USAGE, outcome_for
+from .merge.flow import run_merge
+from .outcome import EXIT_OK, EXIT_USAGE
 from .poll.poller import Outcome
 from .poll.stage import poll_stage
+from .redaction import protect_secrets
 from .report.conclusion import conclude
 from .report.render import Report
-from .report.results_file import RESULTS_FILE
+from .report.results_file import RESULTS_FILE, write_fork_skip
 from .settings import input_warnings, inputs_from_env, parse_settings
 from .trigger.body import GitTarget
 from .trigger.stage import announce_batch, trigger_stage
 from .upload.identify import prepare_build
 from .upload.stage import upload_stage
+from .urls import shown_url
 from .verdict import Result
 from .workflow import Workflow
 
@@ -44,17 +47,26 @@ class ActionRun:
         *,
         stdout: TextIO | None = None,
         cancellation: Cancellation | None = None,
+        watchdog: bool = False,
     ) -> None:
         self.env = env
         self.wf = Workflow(env, stdout)
         self.cancellation = cancellation or Cancellation()
         self.job: Job | None = None
+        self._arm_watchdog = watchdog  # the entrypoint's process only: it may end the process
 
     @property
     def publisher(self) -> GitHubPublisher | None:
         return self.job.publisher if self.job else None
 
     def main(self, overrides: Mapping[str, str] | None = None) -> int:
+        try:
+            return self._main(overrides)
+        finally:
+            if self.publisher is not None:
+                self.publisher.ensure_completed()
+
+    def _main(self, overrides: Mapping[str, str] | None) -> int:
         raw = {**inputs_from_env(self.env), **(overrides or {})}
         for name in ("api-key", "github-token", "redact"):
             if raw.get(name):
@@ -67,14 +79,25 @@ class ActionRun:
             settings, build = prepare_build(settings, self._workspace)
         except InvalidInputs as exc:
             return self._invalid(exc, raw, event)
+        deadline = Deadline(settings.timeout_minutes * 60)  # timeout-minutes runs from here, for every stage
+        watchdog = Watchdog(deadline) if self._arm_watchdog else None
+        if watchdog is not None:
+            watchdog.arm()
         context = with_overrides(event, settings.pr_number, settings.commit_sha)
         if settings.branch_name:
             context = replace(context, branch=settings.branch_name)
         if settings.is_merge:
-            merged = merge_results(settings, context, self.wf, self.env)
-            return EXIT_USAGE if merged.refused else outcome_for(merged.result, settings.fail_on_results).exit_code
+            protect_secrets(self.wf, settings, {})
+            return run_merge(settings, context, self.wf, self.env)
         self.job = Job.set_up(
-            self.env, settings=settings, context=context, wf=self.wf, cancellation=self.cancellation, build=build
+            self.env,
+            settings=settings,
+            context=context,
+            wf=self.wf,
+            cancellation=self.cancellation,
+            build=build,
+            deadline=deadline,
+            watchdog=watchdog,
         )
         return self._run(self.job)
 
@@ -82,7 +105,7 @@ class ActionRun:
         settings = job.settings
         for warning in input_warnings(settings, job.build):
             self.wf.warning(warning)
-        self.wf.info(f"Starting Autosana flows for {describe_target(settings)} on {settings.api_url}")
+        self.wf.info(f"Starting Autosana flows for {describe_target(settings)} on {shown_url(settings.api_url)}")
         if job.variables:
             self.wf.info(f"Variables: {', '.join(sorted(job.variables))}")
         target = resolve_git_target(
@@ -92,7 +115,7 @@ class ActionRun:
             pr_number=settings.pr_number,
         )
         self._say_commit(target)
-        with AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=job.redactor) as client:
+        with job.client() as client:
             if settings.uploads:
                 try:
                     stopped = upload_stage(job, client, target)
@@ -127,6 +150,8 @@ class ActionRun:
 
     def _invalid(self, exc: InvalidInputs, raw: Mapping[str, str], event: EventContext) -> int:
         fork = handle_fork_without_key(exc.problems, raw, event, self.wf)
+        if fork is ForkOutcome.SKIPPED and not raw.get("results", "").strip():
+            self._leave_fork_skip(raw, event)
         if fork is not None:
             return EXIT_OK if fork is ForkOutcome.SKIPPED else EXIT_USAGE
         for problem in exc.problems:
@@ -136,6 +161,13 @@ class ActionRun:
     @property
     def _workspace(self) -> Path:
         return Path(self.env.get("GITHUB_WORKSPACE") or ".")
+
+    def _leave_fork_skip(self, raw: Mapping[str, str], event: EventContext) -> None:
+        """A merge job must see that this target stepped aside, not that its file is missing."""
+        try:
+            write_fork_skip(self._workspace / RESULTS_FILE, raw.get("target-name", "").strip() or None, event.head_sha)
+        except OSError as exc:
+            self.wf.warning(f"Could not write {RESULTS_FILE}: {exc}")
 
     def _forget_old_results(self) -> None:
         """A file left by an earlier run (self-hosted runners keep the workspace) must not stand in
@@ -156,4 +188,5 @@ class ActionRun:
 
 
 def run(env: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> int:
-    return ActionRun(env).main(overrides)
+    """The entrypoint's run: its process ends at timeout-minutes plus the reporting allowance."""
+    return ActionRun(env, watchdog=True).main(overrides)

@@ -23,8 +23,11 @@ def report_crash(
     outputs: Callable[[], Mapping[str, str]],
     summary: bool,
 ) -> int:
-    """Each step is tried on its own: whatever broke the run may break one of them too."""
-    traceback.print_exception(exc, file=sys.stderr)
+    """Each step is tried on its own: whatever broke the run may break one of them too. The
+    traceback and the note pass the redactor like everything else we write."""
+    _attempt(
+        "print the traceback", lambda: sys.stderr.write(wf.redactor.text("".join(traceback.format_exception(exc))))
+    )
     report.result = Result.ERROR
     report.headline = "The action stopped on an unexpected error"
     report.notes.append(

@@ -18,6 +18,9 @@ COUNT_OUTPUTS = ("passed", "failed", "error", "terminated", "skipped")
 def finish(job: Job, report: Report, *, publish: bool, refused_status: int | None = None) -> int:
     """Everything written for the report; the step's exit status."""
     settings, wf = job.settings, job.wf
+    code = outcome_for(report.result, settings.fail_on_results, refused_status=refused_status).exit_code
+    if job.watchdog is not None:  # from here on, the step's exit status is known
+        job.watchdog.code = code
     log_verdict(wf, report, settings.fail_on_results)
     wf.set_outputs(outputs(job, report))
     if settings.job_summary:
@@ -27,7 +30,7 @@ def finish(job: Job, report: Report, *, publish: bool, refused_status: int | Non
         job.publisher.upsert_comment(report)
         links = {"comment-url": job.publisher.comment_url, "check-run-url": job.publisher.check_run_url}
         wf.set_outputs({name: url for name, url in links.items() if url})
-    return outcome_for(report.result, settings.fail_on_results, refused_status=refused_status).exit_code
+    return code
 
 
 def crashed(job: Job, report: Report, exc: Exception) -> int:
@@ -59,10 +62,10 @@ def _write_files(job: Job, report: Report) -> dict[str, str]:
     try:
         context = job.publisher.context
         target, facts = describe_job(job.settings, job.env, context.head_sha, context.workflow_run_url)
-        write_results(report, job.workspace / RESULTS_FILE, target, facts)
+        write_results(report, job.workspace / RESULTS_FILE, target, facts, redactor=job.wf.redactor)
         written["results-json"] = RESULTS_FILE
         if job.settings.junit_path:
-            write_junit(report, job.workspace / job.settings.junit_path)
+            write_junit(report, job.workspace / job.settings.junit_path, redactor=job.wf.redactor)
     except OSError as exc:
         job.wf.warning(f"Could not write the results files: {exc}")
     return written

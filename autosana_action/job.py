@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .autosana.client import AutosanaClient
 from .cancellation import Cancellation
+from .deadline import Deadline, Watchdog
 from .github.base_history import BaseReader
 from .github.context import EventContext
 from .github.progress import Progress
@@ -31,9 +33,11 @@ class Job:
     variables: Mapping[str, str]
     redactor: Redactor
     publisher: GitHubPublisher
+    deadline: Deadline
     build: LocatedBuild | None = None
     built: BuildOutcome | None = None
     notes: list[str] = field(default_factory=list)  # said in every report from here on
+    watchdog: Watchdog | None = None  # the entrypoint's: told the exit status once it is known
     base: BaseReader | None = None  # the base branch's recent results, read while polling
     progress: Progress | None = None  # the running state on GitHub while polling
 
@@ -47,16 +51,31 @@ class Job:
         wf: Workflow,
         cancellation: Cancellation,
         build: LocatedBuild | None,
+        deadline: Deadline,
+        watchdog: Watchdog | None = None,
     ) -> Job:
         variables = (
             {**context.pr_variables(), **settings.variables} if settings.pr_variables else dict(settings.variables)
         )
         redactor = protect_secrets(wf, settings, variables)
         publisher = GitHubPublisher(settings, context, wf)
-        job = cls(env, settings, context, wf, cancellation, variables, redactor, publisher, build)
+        job = cls(
+            env, settings, context, wf, cancellation, variables, redactor, publisher, deadline, build, watchdog=watchdog
+        )
         job.base = BaseReader(publisher, settings.base_history)
         job.progress = Progress(publisher, comment=settings.progress_comment)
         return job
+
+    def client(self) -> AutosanaClient:
+        """A client whose every request ends by the step's deadline."""
+        settings = self.settings
+        return AutosanaClient(
+            settings.api_url, settings.api_key.get_secret_value(), redactor=self.redactor, deadline=self.deadline
+        )
+
+    @property
+    def out_of_time(self) -> bool:
+        return self.deadline.expired
 
     @property
     def workspace(self) -> Path:

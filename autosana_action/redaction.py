@@ -10,17 +10,24 @@ truncating that no cut can leave half a secret.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from .settings import Settings
-from .workflow import MIN_MASKED_LENGTH, Workflow
+from .report import markdown as md
+
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .workflow import Workflow
 
 MASK = "***"
+# The runner masks line by line; very short fragments would blank out ordinary log text.
+MIN_MASKED_LENGTH = 3
 # Shorter values would blank out ordinary words ("pin 42" everywhere); they are masked in the log only.
 MIN_REDACTED_LENGTH = 4
 # Fields that Autosana generates and that the action needs as they are (to address runs, judge
@@ -33,8 +40,10 @@ KEPT_FIELDS = frozenset(
 TYPING_ACTIONS = frozenset({"send_keys", "type", "type_text", "input_text", "input", "fill", "enter_text"})
 # Characters an encoder leaves as they are (RFC 3986 unreserved); any other may arrive as %XX.
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]")
-_UNRESERVED_RUN = re.compile(r"[A-Za-z0-9._~-]+")
+# Characters that every form below leaves as they are (Markdown escapes _ and ~).
+_KEPT_RUN = re.compile(r"[A-Za-z0-9.-]+")
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 # A variable name looks secret when one of its words is one of these (words split on _ - . and
 # camelCase, any case): STRIPE_KEY, AWS_ACCESS_KEY_ID and dbPass do; AUTHOR, TOKENIZER do not.
 SECRET_WORDS = frozenset(
@@ -71,13 +80,22 @@ def _escaped_forms(value: str) -> set[str]:
     html = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     json_string = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     quoted = html.replace('"', "&quot;")
-    return {html, quoted, *(quoted.replace("'", entity) for entity in ("&#39;", "&#x27;", "&apos;")), json_string}
+    # As md.text escapes it (a rendered comment, check run or job summary), for the last pass
+    # over what we write.
+    markdown = md.escape_inline(value)
+    return {
+        html,
+        quoted,
+        *(quoted.replace("'", entity) for entity in ("&#39;", "&#x27;", "&apos;")),
+        json_string,
+        markdown,
+    }
 
 
 def _anchor(value: str) -> str | None:
     """The value's longest run of unreserved characters: every form of the value (raw, encoded,
     escaped) contains it as it is, so where it is absent the regex need not run."""
-    return max(_UNRESERVED_RUN.findall(value), key=len, default=None)
+    return max(_KEPT_RUN.findall(value), key=len, default=None)
 
 
 def _pattern(value: str) -> re.Pattern[str]:
@@ -130,6 +148,38 @@ class Redactor:
             changes["value"] = MASK
         return model.model_copy(update=changes) if changes else model
 
+    def deep(self, value: T) -> T:
+        """A redacted copy of any value we are about to write: text, API models, and the
+        dataclasses, lists and dicts that hold them (a report). Dict keys, enums and numbers are
+        kept as they are."""
+        if not self:
+            return value
+        return cast(T, self._deep(value))
+
+    def _deep(self, value: Any) -> Any:
+        if isinstance(value, Enum) or not isinstance(value, str | BaseModel | list | tuple | dict | frozenset | set):
+            if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                return self._dataclass(value)
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, BaseModel):
+            return self.model(value)
+        if isinstance(value, dict):
+            return {key: self._deep(item) for key, item in value.items()}
+        return type(value)(self._deep(item) for item in value)
+
+    def _dataclass(self, value: Any) -> Any:
+        changes: dict[str, Any] = {}
+        for item in dataclasses.fields(value):
+            if not item.init:
+                continue
+            if item.name.startswith("_") and item.default_factory is not dataclasses.MISSING:
+                changes[item.name] = item.default_factory()  # a cache of what the unredacted value rendered
+            else:
+                changes[item.name] = self._deep(getattr(value, item.name))
+        return dataclasses.replace(value, **changes)
+
     def _value(self, value: Any) -> Any:
         if isinstance(value, str):
             redacted = self.text(value)
@@ -158,4 +208,6 @@ def protect_secrets(wf: Workflow, settings: Settings, variables: Mapping[str, st
                 "ordinary text."
             )
     tokens = [settings.api_key] + ([settings.github_token] if settings.github_token else [])
-    return Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
+    redactor = Redactor([*named.values(), *(t.get_secret_value() for t in tokens)])
+    wf.protect(redactor)
+    return redactor

@@ -2,7 +2,9 @@
 outputs in ``GITHUB_OUTPUT`` and the job summary in ``GITHUB_STEP_SUMMARY``.
 
 Everything written to stdout passes through here, so this is the one place that decides whether
-a piece of text may be read by the runner as a command.
+a piece of text may be read by the runner as a command, and the one place that redacts it: every
+log line, annotation, output value and job summary passes through ``self.redactor`` on its way
+out, whoever composed it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
+
+from .redaction import MIN_MASKED_LENGTH, Redactor
 
 # The runner reads a line as a command when it starts with "::" (v2) or "##[" (legacy), after
 # leading whitespace. Lines of untrusted text get a visible prefix so neither can happen.
@@ -29,8 +33,6 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-# The runner masks line by line; very short fragments would blank out ordinary log text.
-MIN_MASKED_LENGTH = 3
 # Where the job summary goes outside GitHub Actions when GITHUB_STEP_SUMMARY is not set.
 LOCAL_SUMMARY_FILE = "autosana-summary.md"
 # SGR codes for the local log, used only on a terminal.
@@ -69,6 +71,8 @@ class Workflow:
         self._summary_start: int | None = None
         self.on_actions = env.get("GITHUB_ACTIONS") == "true"
         self._masked: list[str] = []
+        # Replaced by protect() once the secrets are known; until then nothing is known to redact.
+        self.redactor = Redactor()
         self._summary_named = self.on_actions
         if not self.on_actions and self._summary_path is None:
             self._summary_path = Path(env.get("GITHUB_WORKSPACE") or ".") / LOCAL_SUMMARY_FILE
@@ -77,16 +81,24 @@ class Workflow:
             not self.on_actions and not env.get("NO_COLOR") and env.get("TERM") != "dumb" and _is_terminal(self._out)
         )
 
+    def protect(self, redactor: Redactor) -> None:
+        """Redact these secrets from everything written from now on."""
+        self.redactor = redactor
+
     # -- log ---------------------------------------------------------------------------------
-    def _write(self, text: str) -> None:
+    def _write(self, text: str, *, redact: bool = True) -> None:
+        if redact:
+            text = self.redactor.text(text)
         for secret in self._masked:
             text = text.replace(secret, "***")
         self._out.write(text + "\n")
         self._out.flush()
 
     def command(self, name: str, message: str = "", **properties: str | None) -> None:
-        props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
-        self._write(f"::{name}{' ' + props if props else ''}::{escape_data(message)}")
+        # Redacted before escaping too: the escaped form of a secret is not what the redactor knows.
+        clean = self.redactor.text
+        props = ",".join(f"{k}={escape_property(clean(v))}" for k, v in properties.items() if v)
+        self._write(f"::{name}{' ' + props if props else ''}::{escape_data(clean(message))}")
 
     def _local(self, level: str, message: str, title: str | None) -> None:
         """An annotation as plain lines: the level and title first, the message indented below."""
@@ -125,8 +137,8 @@ class Workflow:
         # The runner masks line by line; very short fragments would blank out ordinary log text.
         for line in secret.splitlines():
             if len(line.strip()) >= MIN_MASKED_LENGTH:
-                if self.on_actions:
-                    self.command("add-mask", line.strip())
+                if self.on_actions:  # the one line that must carry the secret: the runner reads it
+                    self._write(f"::add-mask::{escape_data(line.strip())}", redact=False)
                 elif line.strip() not in self._masked:
                     # No runner to do it (and printing ::add-mask:: would print the secret).
                     self._masked.append(line.strip())
@@ -159,6 +171,7 @@ class Workflow:
 
     # -- files -------------------------------------------------------------------------------
     def set_outputs(self, outputs: Mapping[str, str]) -> None:
+        outputs = {name: self.redactor.text(value) for name, value in outputs.items()}
         if self._output_path is None:
             if not self.on_actions:
                 for name, value in outputs.items():
@@ -174,6 +187,7 @@ class Workflow:
         early report survives a crash and the final one does not duplicate it."""
         if self._summary_path is None:
             return
+        markdown = self.redactor.text(markdown)
         if not self._summary_named:
             self._summary_named = True
             self.info(f"Job summary: {self._summary_path}")

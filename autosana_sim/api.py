@@ -54,6 +54,7 @@ class AutosanaSimulator(LocalServer):
         self.ambiguous_flows: set[str] = set()
         self.builds: set[str] | None = None
         self.faults: list[Fault] = []
+        self.detail_delay = 0.0  # seconds each run-detail answer waits
         self.requests: list[Recorded] = []
         self.batches: dict[str, Batch] = {}
         self.summary_override: dict[str, int] = {}

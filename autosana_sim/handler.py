@@ -83,6 +83,7 @@ class ApiHandler(BaseHTTPRequestHandler):
                 return
             self._json(*sim.status(batch_ids[0]))
         elif method == "GET" and path.startswith("/api/v1/runs/"):
+            time.sleep(sim.detail_delay)  # a slow run-detail endpoint (status stays fast)
             self._json(*sim.run_detail(path.rsplit("/", 1)[-1]))
         else:
             self._json(404, {"detail": "Not Found"})

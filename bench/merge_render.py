@@ -15,9 +15,13 @@ from support.batches import LONG_SUMMARY, big_batch
 from autosana_action.github.publisher import CHECK_TEXT_LIMIT, COMMENT_LIMIT, comment_marker
 from autosana_action.merge.collect import collect
 from autosana_action.merge.combine import merged_report, sections_of
+from autosana_action.merge.trust import trusted_report
+from autosana_action.redaction import Redactor
+from autosana_action.report.history import State
 from autosana_action.report.merged import render_merged
 from autosana_action.report.render import JOB_SUMMARY, Layout, Report
 from autosana_action.report.results_file import JobFacts, TargetFacts, write_results
+from autosana_action.report.results_model import ResultsFile
 from autosana_action.verdict import judge
 
 PATTERN = "results/*/autosana-results.json"
@@ -29,12 +33,22 @@ def write_matrix(workspace: Path, targets: int, runs: int) -> None:
         verdict = judge(status, frozenset({"failed"}))
         report = Report(verdict.result, verdict.headline, status=status, counts=verdict.counts, batch_id=f"b{index}")
         name = f"target-{index}"
-        write_results(report, workspace / "results" / name / "autosana-results.json", TargetFacts(name), JobFacts())
+        write_results(
+            report,
+            workspace / "results" / name / "autosana-results.json",
+            TargetFacts(name),
+            JobFacts(),
+            redactor=Redactor(),
+        )
 
 
 def merge_and_render(workspace: Path) -> int:
-    files = collect(workspace, PATTERN, None, allow_other_commits=False)
-    sections, _ = sections_of(files, [], None, artifact_links=True)
+    files = collect(workspace, PATTERN, None, allow_other_commits=True)
+
+    def report_of(source: str, results: ResultsFile, before: State | None) -> Report:
+        return trusted_report(results, source, frozenset({"failed"}), before, artifact_links=True, checked=None)
+
+    sections, _ = sections_of(files, [], None, report_of=report_of)
     report = merged_report(sections, None, check_name="Autosana", commit=None)
     outputs = [
         render_merged(report, Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=comment_marker("Autosana"))),

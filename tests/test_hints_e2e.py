@@ -5,6 +5,7 @@ in the PR comment: per platform, bounded by read-logs, redacted and inert."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from support.fake_github import FakeGitHub
 
 from autosana_sim import AutosanaSimulator, FlowPlan
 from autosana_sim import demo_logs as logs
+from autosana_sim.artifacts import PaddedLog
 from autosana_sim.run_artifacts import MISSING_LOG
 
 SUITE = "abababab-0000-4000-8000-0000000000aa"
@@ -139,3 +141,13 @@ def test_nothing_the_simulator_links_is_outside_this_machine(sim: AutosanaSimula
         if isinstance(value, str) and value.startswith("http") and "/runs/flow/" not in value
     ]
     assert urls and all(url.startswith(f"{sim.artifacts.url}/artifacts/") for url in urls)
+
+
+def test_a_slow_log_never_keeps_the_step_past_its_deadline(sim: AutosanaSimulator, runner: ActionRunner) -> None:
+    sim.artifacts.supports_range = False
+    sim.artifacts.delay_per_chunk = 0.5  # 256 KiB every half second: 40 MiB would take 80 s
+    plan(sim, FlowPlan("Pay", "failed", 0.1, "x", device_log=PaddedLog(40 * 1024 * 1024, b"end\n")))
+    started = time.monotonic()
+    result = runner.run(base_inputs(sim, suite_ids=SUITE, timeout_minutes="0.1"))  # 6 s for the whole step
+    assert time.monotonic() - started < 12, "the logs' 20 s budget is cut to what the step has left"
+    assert result.returncode == 1 and "logs of failing runs could not be read" in result.stdout

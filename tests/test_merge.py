@@ -16,6 +16,7 @@ from support.batches import big_batch
 from support.fake_github import FakeGitHub
 
 from autosana_action.github.publisher import comment_marker
+from autosana_action.redaction import Redactor
 from autosana_action.report.render import Report
 from autosana_action.report.results_file import RESULTS_FILE, JobFacts, TargetFacts, write_results
 from autosana_action.verdict import Counts, judge
@@ -211,7 +212,7 @@ def test_duplicate_targets_and_no_files_are_refused(wf: Workflow) -> None:
     assert any("No results files match results: nowhere/*.json" in e for e in nothing.commands("error"))
 
 
-def write_target(workspace: Path, index: int, runs: int) -> None:
+def write_target(workspace: Path, index: int, runs: int, head_sha: str) -> None:
     status = big_batch(groups=2, runs_per_group=runs // 2, failing_every=10)
     verdict = judge(status, frozenset({"failed"}))
     report = Report(
@@ -225,14 +226,20 @@ def write_target(workspace: Path, index: int, runs: int) -> None:
     )
     name = f"shard-{index:03d}"
     path = workspace / "autosana-results" / f"autosana-{name}" / RESULTS_FILE
-    write_results(report, path, TargetFacts(name=name, platform="android"), JobFacts(name="autosana"))
+    write_results(
+        report,
+        path,
+        TargetFacts(name=name, platform="android"),
+        JobFacts(name="autosana", head_sha=head_sha),
+        redactor=Redactor(),
+    )
 
 
 def test_fifty_targets_of_a_hundred_runs_stay_within_github_limits(
     wf: Workflow, github: FakeGitHub, pr_event: dict[str, Any]
 ) -> None:
     for index in range(50):
-        write_target(wf.merge_dir, index, 100)
+        write_target(wf.merge_dir, index, 100, pr_event["pull_request"]["head"]["sha"])
     result = wf.merge(expected_targets="50")
 
     assert result.returncode == 1, result.stdout[-3000:]
@@ -263,7 +270,7 @@ def test_hundreds_of_targets_are_named_when_their_sections_cannot_fit(
     wf: Workflow, github: FakeGitHub, pr_event: dict[str, Any]
 ) -> None:
     for index in range(300):
-        write_target(wf.merge_dir, index, 2)
+        write_target(wf.merge_dir, index, 2, pr_event["pull_request"]["head"]["sha"])
     result = wf.merge()
     (comment,) = our_comments(github, pr_event)
     assert len(comment["body"]) <= 65536

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -18,7 +20,9 @@ from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
 from .. import __version__
+from ..deadline import MIN_REQUEST, Deadline
 from ..redaction import Redactor
+from ..urls import shown_url
 from . import errors
 from .errors import HINTS, ApiError, TransientApiError, describe_detail, never_connected, reason_of, refuse_detail
 from .models import BatchStatus, RunDetail, TriggerResponse
@@ -108,10 +112,14 @@ class AutosanaClient:
         backoff_factor: float = 0.5,
         trigger_read_timeout: float = TRIGGER_READ_TIMEOUT,
         redactor: Redactor | None = None,
+        deadline: Deadline | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._shown = shown_url(self.base_url)  # for messages: no credentials in the URL
         # Every model and error text we return has passed through it: nothing downstream sees a secret.
         self._redactor = redactor or Redactor()
+        # The step's deadline: no request (its retries and Retry-After waits included) outlives it.
+        self.deadline = deadline
         self._timeout = (connect_timeout, read_timeout)
         self._trigger_timeout = (connect_timeout, trigger_read_timeout)
         self._connect_timeout = connect_timeout
@@ -160,21 +168,38 @@ class AutosanaClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def _bounded(self, connect: float, read: float, within: float | None = None) -> Iterator[Any]:
+        """The timeout for one request (retries included), cut to the step's deadline and to
+        ``within`` seconds from now; refused outright when no time is left."""
+        now = time.monotonic()
+        ends = [t for t in (self.deadline.at if self.deadline else None, now + within if within else None) if t]
+        if not ends:
+            yield (connect, read)
+            return
+        end = min(ends)
+        if end - now < MIN_REQUEST:
+            raise TransientApiError("no time was left before timeout-minutes for this request")
+        token = _deadline.set(end)
+        try:
+            yield _TimeoutBefore(connect, read, end)
+        finally:
+            _deadline.reset(token)
+
     def trigger(self, body: dict[str, Any]) -> TriggerResponse:
         try:
-            response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=self._trigger_timeout)
+            with self._bounded(*self._trigger_timeout) as timeout:
+                response = self._writes.post(f"{self.base_url}/api/v1/flows/run", json=body, timeout=timeout)
         except requests.ConnectionError as exc:
             if never_connected(exc):
-                raise TransientApiError(
-                    f"could not reach {self.base_url} to start the flows: {reason_of(exc)}"
-                ) from None
+                raise TransientApiError(f"could not reach {self._shown} to start the flows: {reason_of(exc)}") from None
             raise TransientApiError(
-                f"the connection to {self.base_url} broke while starting the flows ({reason_of(exc)}); they may have "
+                f"the connection to {self._shown} broke while starting the flows ({reason_of(exc)}); they may have "
                 "started anyway, check the Autosana dashboard before running again"
             ) from None
         except requests.RequestException as exc:
             raise TransientApiError(
-                f"starting the flows on {self.base_url} failed ({reason_of(exc)}); they may have started anyway, "
+                f"starting the flows on {self._shown} failed ({reason_of(exc)}); they may have started anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
         try:
@@ -184,11 +209,13 @@ class AutosanaClient:
 
     def start_upload(self, body: dict[str, Any]) -> StartUploadResponse:
         try:
-            response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=self._timeout)
+            with self._bounded(*self._timeout) as timeout:
+                response = self._safe_posts.post(f"{self.base_url}/api/ci/start-upload", json=body, timeout=timeout)
         except requests.RequestException as exc:
-            raise TransientApiError(f"could not ask {self.base_url} for an upload URL: {reason_of(exc)}") from None
-        refuse_detail(response, "asking for an upload URL")
-        return self._parse(response, StartUploadResponse, what="asking for an upload URL", idempotent=True)
+            raise TransientApiError(f"could not ask {self._shown} for an upload URL: {reason_of(exc)}") from None
+        return self._parse(
+            response, StartUploadResponse, what="asking for an upload URL", idempotent=True, detail_refuses=True
+        )
 
     def confirm_upload(self, body: dict[str, Any], *, read_timeout: float = CONFIRM_READ_TIMEOUT) -> BuildRegistered:
         return self._register("/api/ci/confirm-upload", body, "confirming the upload", read_timeout)
@@ -198,29 +225,28 @@ class AutosanaClient:
 
     def _register(self, path: str, body: dict[str, Any], what: str, read_timeout: float) -> BuildRegistered:
         try:
-            response = self._once.post(
-                f"{self.base_url}{path}", json=body, timeout=(self._connect_timeout, read_timeout)
-            )
+            with self._bounded(self._connect_timeout, read_timeout) as timeout:
+                response = self._once.post(f"{self.base_url}{path}", json=body, timeout=timeout)
         except requests.ConnectionError as exc:
             if never_connected(exc):
-                raise TransientApiError(f"could not reach {self.base_url} while {what}: {reason_of(exc)}") from None
+                raise TransientApiError(f"could not reach {self._shown} while {what}: {reason_of(exc)}") from None
             raise ApiError(
-                f"the connection to {self.base_url} broke while {what} ({reason_of(exc)}); the build may have been "
+                f"the connection to {self._shown} broke while {what} ({reason_of(exc)}); the build may have been "
                 "registered anyway, check the Autosana dashboard before running again"
             ) from None
         except requests.RequestException as exc:
             raise ApiError(
-                f"{what} on {self.base_url} failed ({reason_of(exc)}); the build may have been registered anyway, "
+                f"{what} on {self._shown} failed ({reason_of(exc)}); the build may have been registered anyway, "
                 "check the Autosana dashboard before running again"
             ) from None
-        refuse_detail(response, what)
-        answer = self._parse(response, BuildRegistered, what=what, idempotent=False)
-        if answer.failed:
-            raise ApiError(f"Autosana refused the build while {what}: {answer.message or answer.status}")
+        answer = self._parse(response, BuildRegistered, what=what, idempotent=False, detail_refuses=True)
+        if answer.failed:  # a model field: redacted already
+            raise ApiError(f"Autosana refused the build while {what}: {answer.message or answer.status}", 422)
         return answer
 
     def batch_status(self, batch_id: str, *, within: float | None = None) -> BatchStatus:
-        """``within``: seconds this call may take, retries and their waits included."""
+        """``within``: seconds this call may take, retries and their waits included. The poller
+        works ``within`` out from the step's deadline itself (its last poll gets a moment more)."""
         deadline = time.monotonic() + within if within is not None else None
         timeout = _TimeoutBefore(*self._timeout, deadline) if deadline is not None else self._timeout
         token = _deadline.set(deadline)
@@ -236,15 +262,27 @@ class AutosanaClient:
             _deadline.reset(token)
         return self._parse(response, BatchStatus, what="reading the batch status", idempotent=True)
 
-    def run_detail(self, run_id: str) -> RunDetail:
+    def run_detail(self, run_id: str, *, within: float | None = None) -> RunDetail:
         try:
-            response = self._reads.get(f"{self.base_url}/api/v1/runs/{quote(run_id, safe='')}", timeout=self._timeout)
+            with self._bounded(*self._timeout, within) as timeout:
+                response = self._reads.get(f"{self.base_url}/api/v1/runs/{quote(run_id, safe='')}", timeout=timeout)
         except requests.RequestException as exc:
             raise TransientApiError(f"run detail request failed: {reason_of(exc)}") from None
         return self._parse(response, RunDetail, what="reading a run's details", idempotent=True)
 
-    def _parse(self, response: requests.Response, model: type[ModelT], *, what: str, idempotent: bool) -> ModelT:
+    def _parse(
+        self,
+        response: requests.Response,
+        model: type[ModelT],
+        *,
+        what: str,
+        idempotent: bool,
+        detail_refuses: bool = False,
+    ) -> ModelT:
+        """Every model and every error text leaves here redacted."""
         try:
+            if detail_refuses:
+                refuse_detail(response, what)
             parsed = self._read(response, model, what=what, idempotent=idempotent)
             return self._redactor.model(parsed) if self._redactor.may_occur_in(response.content) else parsed
         except ApiError as exc:

@@ -59,7 +59,8 @@ def refuse_detail(response: requests.Response, what: str) -> None:
     except ValueError:
         return
     if isinstance(payload, dict) and payload.get("detail"):
-        raise ApiError(f"Autosana refused while {what}: {describe_detail(response)}", response.status_code)
+        # The same refusal as a 422 with that detail: the inputs or the build are wrong (exit 2).
+        raise ApiError(f"Autosana refused while {what}: {describe_detail(response)}", 422)
 
 
 def describe_detail(response: requests.Response) -> str:

@@ -8,11 +8,12 @@ less explained."""
 from __future__ import annotations
 
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 
 from ..autosana.client import AutosanaClient
 from ..autosana.errors import ApiError
 from ..autosana.models import PASSED, BatchStatus, Run, RunDetail, is_problem
+from ..daemon_pool import DaemonPool
 
 MAX_PROBLEM_DETAILS = 100
 MAX_PASSED_DETAILS = 24
@@ -30,7 +31,8 @@ class DetailFetcher:
         max_passed: int = MAX_PASSED_DETAILS,
     ) -> None:
         self._client = client
-        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="run-detail")
+        # Daemon workers: a hung detail request never holds the process after the report is out.
+        self._pool = DaemonPool(max_workers=concurrency, thread_name_prefix="run-detail")
         self._pending: dict[Future[RunDetail], Run] = {}
         self._seen: set[str] = set()
         self._left = {True: max_problems, False: max_passed}
@@ -54,13 +56,16 @@ class DetailFetcher:
             self._pending[self._pool.submit(self._client.run_detail, run.id)] = run
 
     def collect(self, budget: float = TIME_BUDGET) -> None:
-        """Wait for what was started, at most ``budget`` seconds; then stop."""
+        """Wait for what was started, at most ``budget`` seconds (and never past the step's
+        deadline); then stop."""
+        if self._client.deadline is not None:
+            budget = min(budget, self._client.deadline.left())
         deadline = time.monotonic() + budget
         try:
             while self._pending:
                 done, _ = wait(self._pending, timeout=max(deadline - time.monotonic(), 0), return_when=FIRST_COMPLETED)
                 if not done:
-                    self.errors.append(f"{len(self._pending)} run details were not read within {budget:g} s")
+                    self.errors.append(f"{len(self._pending)} run details were not read within {budget:.3g} s")
                     break
                 for future in done:
                     run = self._pending.pop(future)

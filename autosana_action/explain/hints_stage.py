@@ -9,11 +9,10 @@ from ..report.render import Report
 from .hints import budget_deadline, problem_details, read_hints
 
 
-def read_device_hints(job: Job, report: Report, time_left: float | None = None) -> None:
-    """``time_left``: seconds the step still has, when something bounds it; hints take at most
-    hints.TIME_BUDGET of them."""
+def read_device_hints(job: Job, report: Report) -> None:
+    """Within hints.TIME_BUDGET seconds, or what the step's deadline leaves if that is less."""
     limit = job.settings.read_logs
-    if not limit or report.status is None:
+    if not limit or report.status is None or job.deadline.expired:
         return
     failing = problem_details(report.details, (run.id for _, run in report.ordered_runs() if is_problem(run)))
     if not failing:
@@ -23,7 +22,7 @@ def read_device_hints(job: Job, report: Report, time_left: float | None = None) 
         app=job.settings.bundle_id,
         redactor=job.redactor,
         show_hosts=report.artifact_links,
-        deadline=budget_deadline(time_left),
+        deadline=budget_deadline(job.deadline.left()),
         max_runs=limit,
     )
     report.hints = hints.runs

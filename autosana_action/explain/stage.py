@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
-from ..autosana.client import AutosanaClient
 from ..autosana.models import is_problem
 from ..job import Job
 from ..report.history import Comparison
@@ -19,11 +18,7 @@ from .hints_stage import read_device_hints
 @contextmanager
 def detail_reader(job: Job) -> Iterator[DetailFetcher]:
     """A fetcher with its own client, so detail reads never wait behind a status poll."""
-    settings = job.settings
-    with (
-        AutosanaClient(settings.api_url, settings.api_key.get_secret_value(), redactor=job.redactor) as client,
-        closing(DetailFetcher(client)) as fetcher,
-    ):
+    with job.client() as client, closing(DetailFetcher(client)) as fetcher:
         yield fetcher
 
 

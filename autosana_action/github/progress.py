@@ -95,6 +95,7 @@ class Progress:
         return self._gh
 
     def _patch(self, what: str, url: str, body: dict[str, object]) -> bool:
+        body = self.publisher.wf.redactor.deep(body)  # a sink like any other: redacted as it is sent
         try:
             self._client().requester.requestJsonAndCheck("PATCH", url, input=body)
             return True
@@ -135,6 +136,7 @@ class Progress:
         pub = self.publisher
         assert pub._repo is not None and pub.target.pr_number is not None
         issue = pub._repo.get_issue(pub.target.pr_number)
+        body = pub.wf.redactor.text(body)
         created = pub._call(pub._ask("write the PR comment", Part.COMMENT), lambda: issue.create_comment(body))
         if created is None:
             # Unknown whether it was created: the final report looks again rather than duplicate it.

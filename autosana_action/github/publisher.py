@@ -17,12 +17,14 @@ from urllib.parse import quote
 from ..outcome import outcome_for
 from ..report import markdown as md
 from ..report.history import State
-from ..report.render import Layout, Report, render
+from ..report.render import Layout, Report
 from ..settings import Settings
 from ..verdict import Result
 from ..workflow import Workflow
+from .completion import CheckCompletion
 from .context import EventContext
 from .identity import Identity, identity_of
+from .redacted import RedactedRendering
 from .refusals import Ask, Part, Refusals
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ class Target:
     head_sha: str | None
 
 
-class GitHubPublisher:
+class GitHubPublisher(CheckCompletion, RedactedRendering):
     def __init__(self, settings: Settings, context: EventContext, workflow: Workflow) -> None:
         self.settings = settings
         self.context = context
@@ -132,9 +134,6 @@ class GitHubPublisher:
         permission = "`pull-requests: write`" if what.startswith("write") else "`pull-requests: read`"
         return Ask(what, part, permission, missing if number is not None else f"the token cannot see {repo}")
 
-    def _render(self, report: Report, layout: Layout) -> str:
-        return render(report, layout)
-
     def _check_summary(self, report: Report) -> str:
         try:
             return self._render(report, Layout(limit=CHECK_TEXT_LIMIT, summary_chars=400))
@@ -175,12 +174,12 @@ class GitHubPublisher:
     def _checks_wanted(self) -> bool:
         return self.settings.check_run and bool(self.target.head_sha) and self._repo is not None
 
-    def _create_check(self, fields: dict[str, object]) -> CheckRun | None:
+    def _create_check(self, fields: dict[str, object], *, even_after_refusals: bool = False) -> CheckRun | None:
         repo = self._repo
         assert repo is not None and self.target.head_sha is not None
-        fields = {"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields}
+        fields = self.wf.redactor.deep({"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields})
         ask = self._ask("create the check run", Part.CHECK)
-        check = self._call(ask, lambda: repo.create_check_run(**fields))  # type: ignore[arg-type]
+        check = self._call(ask, lambda: repo.create_check_run(**fields), even_after_refusals=even_after_refusals)  # type: ignore[arg-type]
         if check is not None:
             self.check_run_url = check.html_url
         return check
@@ -230,7 +229,7 @@ class GitHubPublisher:
             "status": "completed",
             "conclusion": conclusion_for(report, self.settings),
             "completed_at": datetime.now(UTC),
-            "output": {"title": _title(report), "summary": self._check_summary(report), **report.check_output},
+            "output": {"title": _title(report, self.wf), "summary": self._check_summary(report), **report.check_output},
         }
         details = _details_url(report) or self.context.workflow_run_url
         if details:
@@ -240,8 +239,9 @@ class GitHubPublisher:
             fields["external_id"] = report.batch_id
         if check is not None:
             ask = self._ask("complete the check run", Part.CHECK)
+            fields = self.wf.redactor.deep(fields)  # the title and a fallback summary too
             done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
-            self._check_completed = bool(done)
+            self._check_completed = self._remember(done, fields)  # else replaced by ensure_completed()
         else:
             # Never started (no status ever arrived, or the trigger failed): report in one go.
             if report.batch_id:
@@ -330,8 +330,8 @@ class GitHubPublisher:
         self.comment_url = self._call(self._ask("write the PR comment", Part.COMMENT), write)
 
 
-def _title(report: Report) -> str:
-    return re.sub(r"\s+", " ", report.title)[:200] or report.result.value
+def _title(report: Report, wf: Workflow) -> str:
+    return re.sub(r"\s+", " ", wf.redactor.text(report.title))[:200] or report.result.value
 
 
 def _details_url(report: Report) -> str | None:

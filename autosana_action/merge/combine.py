@@ -3,12 +3,18 @@ counts as an error, and the merged result is the worst of the targets' results."
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+
 from ..report.history import Comparison, State
 from ..report.merged import MergedReport, Section, merged_counts
 from ..report.merged_history import MergedState
+from ..report.render import Report
 from ..report.results_model import ResultsFile
 from ..verdict import Result
 
+# Results that do not fail the step (success or neutral).
+NOT_FAILING = frozenset({Result.PASSED, Result.SKIPPED, Result.TRIGGERED, Result.UPLOADED})
 # Worst first: the merged result is the first one any target has.
 RESULT_ORDER = (
     Result.ERROR,
@@ -23,12 +29,16 @@ RESULT_ORDER = (
 )
 
 
+# How the merge reads one file's report: (source, file, the target's previous record) -> report.
+ReportOf = Callable[[str, ResultsFile, State | None], Report]
+
+
 def sections_of(
     files: list[tuple[str, ResultsFile]],
     expected: list[str],
     previous: MergedState | None,
     *,
-    artifact_links: bool,
+    report_of: ReportOf,
 ) -> tuple[list[Section], list[str]]:
     """A section per file and a missing section for each expected target without a file: those
     that did not pass first, otherwise in the order of expected-targets, then by name. Also returns
@@ -39,7 +49,7 @@ def sections_of(
         before = previous.for_target(target.name) if previous is not None else None
         sections[target.name] = Section(
             name=target.name,
-            report=results.report(before, artifact_links=artifact_links),
+            report=report_of(source, results, before),
             platform=target.platform,
             app=target.app,
             environment=target.environment,
@@ -72,6 +82,9 @@ def merged_report(
     flows = counts.title() if counts.total else "no flows"
     if passed == len(sections):
         headline = f"All {len(sections)} targets passed: {flows}"
+    elif result in NOT_FAILING:
+        # Nothing failed, but not everything was tested: say so rather than "0 of 2 passed".
+        headline = f"No target failed ({_by_result(sections)}): {flows}"
     else:
         headline = f"{passed} of {len(sections)} targets passed: {flows}"
     if missing:
@@ -81,6 +94,11 @@ def merged_report(
     report.comparison = _overall_comparison(sections, previous)
     report.state = _next_state(sections, previous, commit)
     return report
+
+
+def _by_result(sections: list[Section]) -> str:
+    found = Counter(s.result.value.replace("_", " ") for s in sections)
+    return ", ".join(f"{n} {name}" for name, n in sorted(found.items()))
 
 
 def _overall_comparison(sections: list[Section], previous: MergedState | None) -> Comparison | None:

@@ -19,8 +19,11 @@ FIXES = {
 }
 
 # Inputs that choose what to run: with results set they are a mistake.
+# Inputs that choose or shape what runs: a merge starts nothing, so setting one (to anything but
+# its default) is a mistake. api-key is not among them: with it the merge verifies each target.
 MERGE_IGNORES = (
     "bundle-id",
+    "platform",
     "app-id",
     "app-build-id",
     "suite-ids",
@@ -31,7 +34,21 @@ MERGE_IGNORES = (
     "folder-paths",
     "build-path",
     "url",
+    "name",
+    "environment",
+    "dependencies",
     "target-name",
+    "variables",
+    "web-browser",
+    "wait",
+    "resolve-suite-context",
+    "suite-overrides",
+    "run-changed-flows",
+    "devices",
+    "device-model",
+    "os-version",
+    "physical-device",
+    "enable-ios-keychain-access-group-remapping",
 )
 
 
@@ -53,9 +70,15 @@ class MergeInputs(BaseModel):
         return self.results is not None
 
 
+def _differs_from_default(s: Settings, name: str) -> bool:
+    field = name.replace("-", "_")
+    default = type(s).model_fields[field].get_default(call_default_factory=True)
+    return bool(getattr(s, field) != default)
+
+
 def merge_problems(s: Settings) -> list[InputProblem]:
     """With results set, the action starts nothing: inputs that choose what to run are a mistake."""
-    given = [name for name in MERGE_IGNORES if getattr(s, name.replace("-", "_"))]
+    given = [name for name in MERGE_IGNORES if _differs_from_default(s, name)]
     problems = [
         InputProblem(name, "is set together with results, but merging results starts no flows; remove it")
         for name in given

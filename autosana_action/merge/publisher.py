@@ -10,7 +10,8 @@ from ..report.render import Layout, Report
 
 
 class MergePublisher(GitHubPublisher):
-    def _render(self, report: Report, layout: Layout) -> str:
+    @staticmethod
+    def _draw(report: Report, layout: Layout) -> str:
         return render_merged(report, layout)
 
     def previous_merged_state(self) -> MergedState | None:

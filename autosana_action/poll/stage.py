@@ -35,7 +35,7 @@ def poll_stage(
         client,
         batch_id,
         interval=job.settings.poll_interval,
-        timeout=job.settings.timeout_minutes * 60,
+        timeout=job.deadline.left(),  # what is left of the step's timeout-minutes
         cancellation=job.cancellation,
         workflow=job.wf,
         on_status=on_status,

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..autosana.models import ERROR, FAILED, FINAL_STATUSES, PASSED, PENDING_STATUSES, SKIPPED, Run, RunDetail
+from ..redaction import Redactor
 from ..verdict import Result
 from .render import Report
 
@@ -95,6 +96,8 @@ def _unfinished(run: Run, report: Report) -> bool:
     return run.status in PENDING_STATUSES or report.result in (Result.TIMED_OUT, Result.CANCELLED)
 
 
-def write_junit(report: Report, path: Path) -> None:
+def write_junit(report: Report, path: Path, *, redactor: Redactor) -> None:
+    """Redacted twice: the report before it is escaped and cut, the XML as written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(junit_xml(report))
+    xml = junit_xml(redactor.deep(report))
+    path.write_bytes(redactor.text(xml.decode("utf-8")).encode("utf-8") if redactor else xml)

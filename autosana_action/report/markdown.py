@@ -24,9 +24,15 @@ def _flat(value: str | None, max_chars: int) -> str:
 
 def text(value: str | None, max_chars: int = 500) -> str:
     """One line of inert Markdown for a table cell or a sentence."""
-    flat = _flat(value, max_chars).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _LIST_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", flat))
-    return _MENTION.sub(lambda m: m.group(1) + ZWSP, flat)
+    flat = _flat(value, max_chars)
+    return _LIST_START.sub(r"\1\\\2", escape_inline(flat))
+
+
+def escape_inline(value: str) -> str:
+    """The escaping of ``text`` without flattening, cutting or the line-start rule (the
+    redactor looks for secrets in this form too)."""
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub(lambda m: m.group(1) + ZWSP, _MD_SPECIAL.sub(r"\\\1", escaped))
 
 
 def html_text(value: str | None, max_chars: int = 500) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..redaction import Redactor
 from ..settings import Settings
 from .history import State
 from .render import Report
@@ -57,7 +58,7 @@ def describe_job(
         name=settings.target_name or default_name,
         platform=platform,
         app=app,
-        environment=urlsplit(settings.api_url).netloc or None,
+        environment=urlsplit(settings.api_url).netloc.rpartition("@")[2] or None,
         browser=browser,
         build=str(settings.app_build_id) if settings.app_build_id else None,
     )
@@ -121,6 +122,30 @@ def results_document(report: Report, target: TargetFacts | None = None, job: Job
     }
 
 
-def write_results(report: Report, path: Path, target: TargetFacts | None = None, job: JobFacts | None = None) -> None:
+def write_results(
+    report: Report,
+    path: Path,
+    target: TargetFacts | None = None,
+    job: JobFacts | None = None,
+    *,
+    redactor: Redactor,
+) -> None:
+    """Every string of the document is redacted, whichever field it came from."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results_document(report, target, job), indent=1), encoding="utf-8")
+    document = redactor.deep(results_document(redactor.deep(report), target, job))
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+
+
+def write_fork_skip(path: Path, target_name: str | None, head_sha: str | None) -> None:
+    """What a job that skipped a fork's pull request (on-fork: skip) leaves for the merge job:
+    the merge then reports the fork skipped instead of a missing target. It carries no runs, so
+    it cannot make anything green but a merge in which every job skipped."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "result": "skipped_fork",
+        "headline": "Skipped: pull request from a fork",
+        "target": {"name": target_name or "skipped fork"},
+        "job": {"head_sha": head_sha},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")

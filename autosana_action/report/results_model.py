@@ -16,9 +16,24 @@ from .history import Comparison, State
 from .render import Report
 from .results_file import SCHEMA_VERSION
 
+# A results file of 100 targets' worth of runs with details is a few MB; anything far larger is
+# not one, and must not cost the merge job its memory.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+# The writer nests about eight levels deep; a file nested far deeper is not ours.
+MAX_DEPTH = 64
+SKIPPED_FORK = "skipped_fork"
+
 
 class UnreadableResults(Exception):
     """A results file the merge cannot use; the message names the file and what to do."""
+
+
+class ForkSkipped(Exception):
+    """The file of a matrix job that skipped a fork's pull request (on-fork: skip)."""
+
+    def __init__(self, target: str | None) -> None:
+        super().__init__(target or "")
+        self.target = target
 
 
 class _Model(BaseModel):
@@ -104,9 +119,25 @@ class ResultsFile(_Model):
         )
 
 
+def _too_deep(data: Any) -> bool:
+    """Nesting deeper than MAX_DEPTH, found without recursion."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
+
+
 def parse_results(data: Any, source: str) -> ResultsFile:
     if not isinstance(data, dict):
         raise UnreadableResults(f"{source} is not an autosana-action results file (not a JSON object).")
+    if _too_deep(data):
+        raise UnreadableResults(f"{source} is nested more than {MAX_DEPTH} levels deep; it is not a results file.")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
         written = (
@@ -118,6 +149,10 @@ def parse_results(data: Any, source: str) -> ResultsFile:
             f"{source} {written}, but this action reads version {SCHEMA_VERSION}. Use the same autosana-action "
             "version in the matrix jobs and in the merge job."
         )
+    if data.get("result") == SKIPPED_FORK:
+        target = data.get("target")
+        name = target.get("name") if isinstance(target, dict) else None
+        raise ForkSkipped(name if isinstance(name, str) else None)
     if not isinstance(data.get("target"), dict):
         raise UnreadableResults(f"{source} names no target; it was not written by the action's matrix step.")
     details = {
@@ -142,10 +177,22 @@ def _details_of(raw: Any) -> list[_GroupDetails]:
 
 
 def read_results(path: Path, source: str) -> ResultsFile:
+    """The file, or UnreadableResults naming it and why: whatever is in it (too large, too deep,
+    not JSON, not ours) never raises anything else."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableResults(
+                f"{source} is {size / 1e6:.0f} MB, more than a results file can be ({MAX_FILE_BYTES / 1e6:.0f} MB)."
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableResults(f"{source} could not be read: {exc}.") from None
     except json.JSONDecodeError as exc:
         raise UnreadableResults(f"{source} is not JSON ({exc.msg} at line {exc.lineno}).") from None
-    return parse_results(data, source)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise UnreadableResults(f"{source} could not be parsed ({type(exc).__name__}).") from None
+    try:
+        return parse_results(data, source)
+    except (RecursionError, MemoryError) as exc:
+        raise UnreadableResults(f"{source} could not be parsed ({type(exc).__name__}).") from None

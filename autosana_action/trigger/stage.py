@@ -24,6 +24,11 @@ def trigger_stage(job: Job, client: AutosanaClient, target: GitTarget) -> tuple[
         trigger = client.trigger(body)
     except ApiError as exc:
         job.wf.error(str(exc), title="Autosana did not start the flows")
+        if job.out_of_time:
+            minutes = f"{job.settings.timeout_minutes:g} min"
+            report = job.report(Result.TIMED_OUT, f"Timed out after {minutes} while starting the flows")
+            report.notes.append("The flows may have started anyway; check the Autosana dashboard.")
+            return finish(job, report, publish=True)
         report = job.report(Result.ERROR, "The flows were not started")
         report.notes.append(str(exc))
         return finish(job, report, publish=True, refused_status=exc.status)

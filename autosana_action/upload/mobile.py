@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..autosana.client import CONFIRM_READ_TIMEOUT, AutosanaClient
 from ..autosana.upload_models import StartUploadResponse
 from ..cancellation import Cancellation, Cancelled
+from ..deadline import StepTimedOut, run_within
 from ..settings import Settings
 from ..trigger.inputs import platform_family as family
 from ..workflow import Workflow, plain
@@ -159,7 +161,9 @@ def _put(
     attempt = 1
     while True:
         try:
-            result = send_build(
+            # Bounded by the step's deadline too: bytes that keep dripping never trip the stall limit.
+            put = partial(
+                send_build,
                 started.upload_url,
                 path,
                 size,
@@ -169,6 +173,7 @@ def _put(
                 progress_interval=tuning.progress_interval,
                 resumable_tuning=tuning.resumable,
             )
+            result = run_within(client.deadline, "the upload", put)
         except UrlRefused as exc:
             if renewed:
                 raise UploadFailed(f"{exc}, again with a fresh upload URL; the build was not uploaded") from None
@@ -182,6 +187,8 @@ def _put(
             pause = tuning.backoff * 2 ** (attempt - 1)
             wf.warning(f"{plain(str(exc), 300)}; retrying from the start in {pause:g} s (attempt {attempt + 1})")
             attempt += 1
+            if client.deadline is not None and client.deadline.left() <= pause:
+                raise StepTimedOut(f"{exc}; no time was left before timeout-minutes to try again") from None
             if cancellation.wait(pause):
                 raise Cancelled from None
             continue

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from ..autosana.client import AutosanaClient
 from ..autosana.errors import ApiError
 from ..cancellation import Cancellation, Cancelled
+from ..deadline import StepTimedOut
 from ..finish import finish
 from ..job import Job
 from ..settings import Settings
@@ -37,9 +38,13 @@ def upload_stage(job: Job, client: AutosanaClient, target: GitTarget) -> int | N
         report = job.report(Result.CANCELLED, "Cancelled while uploading the build")
         report.notes.append("The workflow was cancelled before any flow started.")
         return finish(job, report, publish=publish)
-    except (ApiError, UploadFailed) as exc:
+    except (ApiError, UploadFailed, StepTimedOut) as exc:
         job.wf.error(str(exc), title="The build was not uploaded")
-        report = job.report(Result.ERROR, "The build was not uploaded")
+        if isinstance(exc, StepTimedOut) or job.out_of_time:
+            minutes = f"{settings.timeout_minutes:g} min"
+            report = job.report(Result.TIMED_OUT, f"Timed out after {minutes} while uploading the build")
+        else:
+            report = job.report(Result.ERROR, "The build was not uploaded")
         report.notes.append(str(exc))
         return finish(job, report, publish=publish, refused_status=getattr(exc, "status", None))
     job.notes.extend(job.built.notes)

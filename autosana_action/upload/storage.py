@@ -17,6 +17,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from .. import __version__
+from ..urls import hide_url_secrets
 from .progress import CountingReader, Progress
 
 STALL_SECONDS = 60.0
@@ -103,7 +104,8 @@ def put_file(
         return PutResult(progress.clock() - progress.started, progress.rate())
     code = _xml_field(response.data, "Code") or response.reason or "error"
     message = _xml_field(response.data, "Message")
-    text = f"storage at {where(url)} answered {status} {code}" + (f": {message}" if message else "")
+    # Storage may quote the signed URL (or its string to sign) back: never its signature query.
+    text = hide_url_secrets(f"storage at {where(url)} answered {status} {code}" + (f": {message}" if message else ""))
     if status == 403:
         raise UrlRefused(text)
     if status >= 500 or status == 429:
@@ -124,7 +126,8 @@ def _timed_out(exc: BaseException) -> bool:
 def _cause(exc: BaseException) -> str:
     nested = [a for a in exc.args if isinstance(a, BaseException)]
     inner = nested[0] if nested else exc
-    return f"{type(inner).__name__}: {inner}"[:200]
+    # urllib3 names the URL it was given ("Max retries exceeded with url: /key?X-Amz-Signature=...").
+    return hide_url_secrets(f"{type(inner).__name__}: {inner}")[:200]
 
 
 def _xml_field(data: bytes, name: str) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..autosana.client import AutosanaClient
 from ..settings import Settings
+from ..urls import shown_url
 from ..workflow import Workflow, plain
 from .facts import BuildOutcome, GitFacts
 from .mobile import variables_text
@@ -35,8 +36,11 @@ def register_web_build(
         body["variables"] = variables_text(variables)
     if settings.dependencies is not None:
         body["dependencies"] = settings.dependencies
-    wf.info(f"Registering {settings.url} as a build of web app {settings.app_id}")
+    # The URL is sent as given, but shown (log, report, the build-url output) without its
+    # credentials or share token.
+    shown = shown_url(settings.url)
+    wf.info(f"Registering {shown} as a build of web app {settings.app_id}")
     registered = client.upload_web_build(body)
     for warning in registered.warnings:
         wf.warning(plain(warning, 500), title="Autosana web build")
-    return BuildOutcome(registered.new_build_id, settings.url, {"build-url": settings.url})
+    return BuildOutcome(registered.new_build_id, shown, {"build-url": shown})
