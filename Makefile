@@ -53,6 +53,7 @@ bench: $(STAMP) $(NPM_STAMP)
 	$(PY) bench/report_render.py
 	$(PY) bench/upload.py
 	$(PY) bench/merge_render.py
+	$(PY) bench/log_hints.py
 	$(PY) bench/base_history.py
 	$(PY) bench/composite_startup.py --no-index-run --no-container
 	bash bench/container.sh

@@ -159,6 +159,10 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "Signed screenshot, log and performance URLs in the comment, check run and summary, auto (only for private and internal repositories), always or never.",
         "auto",
     ),
+    "read-logs": (
+        "How many failing runs to read the device and network logs of (a few MiB of each log's tail), to show the crash and the failed requests in the report; 0 reads none.",
+        "10",
+    ),
     "run-changed-flows": (
         "Also run the code-managed flows the pull request adds or edits, in the same batch as any selectors. With no selectors and nothing changed, the step is a green skip.",
         "true",

@@ -12,6 +12,8 @@ from pydantic import ConfigDict, ValidationError
 
 from .autosana import inputs as connection
 from .autosana.inputs import ConnectionInputs
+from .explain import inputs as explain
+from .explain.inputs import ExplainInputs
 from .github import inputs as publish
 from .github.inputs import PublishInputs
 from .inputs import InputProblem, InvalidInputs
@@ -37,6 +39,7 @@ FIXES: dict[str, str] = {
     **poll.FIXES,
     **upload.FIXES,
     **report.FIXES,
+    **explain.FIXES,
     **publish.FIXES,
     **merge.FIXES,
 }
@@ -45,7 +48,16 @@ INPUT_NAMES = tuple(FIXES)
 
 
 # pydantic lists the fields of the last base first: this is the order problems are reported in.
-class Settings(MergeInputs, PublishInputs, ReportInputs, UploadInputs, PollInputs, TriggerInputs, ConnectionInputs):
+class Settings(
+    MergeInputs,
+    PublishInputs,
+    ExplainInputs,
+    ReportInputs,
+    UploadInputs,
+    PollInputs,
+    TriggerInputs,
+    ConnectionInputs,
+):
     """Validated inputs. Field aliases are the action.yml input names."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

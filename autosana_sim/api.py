@@ -20,6 +20,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal, Self
 
+from .artifacts import ArtifactStore
 from .demo_data import DEMO_SUITES, generated_plan
 from .handler import handler_for
 from .plans import FINAL, Batch, Fault, FlowPlan, GroupPlan, Recorded, SimGroup, SimRun
@@ -61,6 +62,7 @@ class AutosanaSimulator(LocalServer):
         # Builds: start-upload hands out URLs of this store; confirm-upload names the new build
         # under build_id_key ("build_id" like the real API, "app_build_id", or None for no id).
         self.storage = StorageSimulator(host=host)
+        self.artifacts = ArtifactStore(host=host)  # the runs' screenshots and logs, signed like object storage
         # storage="supabase": upload URLs are Supabase signed upload URLs (with its TUS endpoint).
         self.supabase = SupabaseStorage(host=host) if storage == "supabase" else None
         # confirm-upload's other fields: the automations the upload started, and warnings.
@@ -79,8 +81,8 @@ class AutosanaSimulator(LocalServer):
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property
-    def stores(self) -> list[StorageSimulator | SupabaseStorage]:
-        return [self.storage, *([self.supabase] if self.supabase else [])]
+    def stores(self) -> list[StorageSimulator | SupabaseStorage | ArtifactStore]:
+        return [self.storage, self.artifacts, *([self.supabase] if self.supabase else [])]
 
     def start(self) -> Self:
         for store in self.stores:
@@ -88,7 +90,7 @@ class AutosanaSimulator(LocalServer):
         return super().start()
 
     def serve_forever(self) -> None:
-        """In the foreground (the CLI's simulator command), with the build storage beside it."""
+        """In the foreground (the CLI's simulator command), with the build and artifact storage beside it."""
         for store in self.stores:
             store.start()
         try:
@@ -365,4 +367,4 @@ class AutosanaSimulator(LocalServer):
     def _detail(self, batch: Batch, group: SimGroup, run: SimRun) -> dict[str, Any]:
         status = self.run_status(batch, run)
         final = status in FINAL or self.elapsed(batch) >= run.plan.duration
-        return run_detail_body(batch, run, status, final=final, public_url=self.public_url)
+        return run_detail_body(batch, run, status, final=final, public_url=self.public_url, artifacts=self.artifacts)

@@ -75,6 +75,20 @@ DEMO_SUITES: dict[str, GroupPlan] = {
         ],
     ),
 }
+# The demo's second job: the shop's web app, whose order request fails with a 500.
+DEMO_WEB_SUITE = "44444444-4444-4444-8444-444444444444"
+DEMO_WEB_PLAN = GroupPlan(
+    "Web Checkout",
+    [
+        FlowPlan("Browse the catalogue", "passed", 1.5, "Opened the catalogue and filtered by category."),
+        FlowPlan(
+            "Place an order in the browser",
+            "failed",
+            2.5,
+            "Clicked 'Place order'; the page showed a blank total and no confirmation appeared.",
+        ),
+    ],
+)
 # The demo pull request's commit, and the code-managed flows it adds or edits.
 DEMO_COMMIT = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"
 DEMO_CHANGED_FLOWS: dict[str, FlowPlan] = {

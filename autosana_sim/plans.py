@@ -23,6 +23,10 @@ class FlowPlan:
     # ${env:NAME} becomes the batch's variable NAME and ${url:NAME} its URL-encoded form, the way
     # a real flow echoes what it typed.
     typed: str | None = None
+    # The run's device log in the simulator's storage: text or a generated blob (a huge log); None:
+    # made up from the outcome and platform (a crash where the run failed); run_artifacts.MISSING_LOG:
+    # linked but absent (404).
+    device_log: Any = None
 
 
 @dataclass

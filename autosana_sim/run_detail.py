@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from .artifacts import ArtifactStore
 from .plans import Batch, SimRun
+from .run_artifacts import attach
 
 _PLACEHOLDER = re.compile(r"\$\{(env|url):([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -25,7 +27,9 @@ def fill(text: str, batch: Batch) -> str:
     return _PLACEHOLDER.sub(value, text)
 
 
-def run_detail_body(batch: Batch, run: SimRun, status: str, *, final: bool, public_url: str) -> dict[str, Any]:
+def run_detail_body(
+    batch: Batch, run: SimRun, status: str, *, final: bool, public_url: str, artifacts: ArtifactStore
+) -> dict[str, Any]:
     """The detail of one run as the API answers it, from its plan and where it is now."""
     started = datetime.fromtimestamp(batch.created, UTC) + timedelta(seconds=run.plan.duration * 0.2)
     completed = datetime.fromtimestamp(batch.created, UTC) + timedelta(seconds=run.plan.duration)
@@ -53,11 +57,16 @@ def run_detail_body(batch: Batch, run: SimRun, status: str, *, final: bool, publ
         "summary": fill(run.plan.summary, batch) if final and run.plan.summary is not None else None,
         "issues": issues,
         "url": f"{public_url}/runs/flow/{run.id}",
-        "performance_data_url": None if digest[0] % 2 else f"https://storage.example.com/perf/{run.id}.json",
-        "device_log_url": f"https://storage.example.com/logs/{run.id}/device.log?token=sim",
-        "network_log_url": f"https://storage.example.com/logs/{run.id}/network.jsonl?token=sim" if web else None,
+        **_artifact_urls(artifacts, batch, run, status, actions, perf=not digest[0] % 2),
         "actions": actions,
     }
+
+
+def _artifact_urls(
+    store: ArtifactStore, batch: Batch, run: SimRun, status: str, actions: list[dict[str, Any]], *, perf: bool
+) -> dict[str, Any]:
+    urls = attach(store, batch, run, status, actions)
+    return {**urls, "performance_data_url": urls["performance_data_url"] if perf else None}
 
 
 _STEPS = [
@@ -92,10 +101,11 @@ def _actions(run: SimRun, status: str, started: datetime, completed: datetime, d
                 "status": step_status,
                 "description": description,
                 "value": value,
-                "screenshot_url": f"https://storage.example.com/shots/{run.id}/{position}.png",
+                # Made signed URLs of the simulator's own storage by run_artifacts.attach.
+                "screenshot_url": f"shots/{position}.png",
                 "annotated_screenshot_url": None
                 if last and step_status == "passed"
-                else f"https://storage.example.com/shots/{run.id}/{position}_annotated.png",
+                else f"shots/{position}_annotated.png",
                 "executed_at": (started + span * position).isoformat(),
             }
         )

@@ -56,11 +56,13 @@ def test_setup_failure_fails_and_every_report_says_so(
 
     assert result.returncode == 1, result.stdout
     assert result.outputs["result"] == "failed" and result.outputs["skipped-flows"] == "2"
-    said = "setup failed in group 'Smoke Tests': 2 flow(s) were skipped without a passing retry"
+    # The cause is said in a note under the short title ("2 of 2 flows did not pass").
+    said = "Setup failed in group 'Smoke Tests': 2 flow(s) were skipped without a passing retry"
     assert said in unescaped(result.summary) and "counters" not in unescaped(result.summary)
     assert "· 2 skipped · group error" in result.summary and "<details><summary>💥 Smoke" not in result.summary
     check = check_of(github)
-    assert check["conclusion"] == "failure" and said in check["output"]["title"]
+    assert check["conclusion"] == "failure" and check["output"]["title"] == "2 of 2 flows did not pass"
+    assert said in unescaped(check["output"]["summary"])
     assert said in unescaped(pr_comment(github, pr_event))
 
 

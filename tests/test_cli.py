@@ -120,4 +120,10 @@ def test_demo_prints_a_real_results_path_and_ignores_stray_inputs(tmp_path: Path
     results = tmp_path / "autosana-results.json"
     assert f"{results}" in result.stdout
     assert json.loads(results.read_text())["result"] == "failed"
-    assert (tmp_path / "summary.md").read_text().startswith("## ")
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## ")
+    # All three hints from the device: a crash, the failed requests and the screenshot.
+    assert "**App crash** in the device log" in summary and "**Uncaught error** in the browser console" in summary
+    assert (
+        "→ **500**" in summary and "ERR\\_NAME\\_NOT\\_RESOLVED" in summary and '<img src="http://127.0.0.1:' in summary
+    )

@@ -86,7 +86,7 @@ def test_container_runs_like_the_runner_runs_it(
     assert result.outputs["result"] == "failed"
     assert (result.outputs["passed-flows"], result.outputs["failed-flows"]) == ("3", "1")
     assert result.outputs["batch-id"] in sim.batches
-    assert "## ❌ Autosana: 3 passed, 1 failed" in result.summary
+    assert "## ❌ Autosana: 1 of 4 flows failed" in result.summary
     assert result.stdout.splitlines()[0].startswith("::add-mask::")
     (comment,) = github.comments(pr_event["repository"]["full_name"], pr_event["pull_request"]["number"])
     assert "Checkout with expired card" in comment["body"]

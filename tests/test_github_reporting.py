@@ -59,7 +59,7 @@ def test_comment_is_created_then_updated_in_place(
         (sha, "completed", "success"),
     ]
     assert runs[0]["external_id"] == first.outputs["batch-id"]
-    assert runs[0]["output"]["title"] == "3 passed, 1 failed"
+    assert runs[0]["output"]["title"] == "1 of 4 flows failed"
     assert runs[0]["details_url"].startswith("https://autosana.ai/runs/groups/")
     assert first.outputs["check-run-url"] == runs[0]["html_url"]
 

@@ -31,10 +31,10 @@ def test_failed_run_is_explained_in_the_comment(
     body = comment_body(github, pr_event)
     assert "- **Checkout with expired card** · " in body
     assert "stopped at step " in body and "`assert`" in body
-    assert "[screenshot](https://storage.example.com/shots/" in body
-    assert "[annotated](https://storage.example.com/shots/" in body
+    assert f"[screenshot]({sim.artifacts.url}/artifacts/" in body
+    assert f"[annotated]({sim.artifacts.url}/artifacts/" in body
     assert "🟠 major functional: No error message after tapping Pay" in body
-    assert "[device log](https://storage.example.com/logs/" in body
+    assert f"[device log]({sim.artifacts.url}/artifacts/" in body
     assert "Checkout with expired card" in result.summary and "stopped at step" in result.summary
     details = sim.calls("/api/v1/runs/")
     assert [c for c in details if c.path != "/api/v1/runs/status"], "details were read"

@@ -40,7 +40,7 @@ def test_entrypoint_outside_actions_prints_plain_lines(sim: AutosanaSimulator, r
     assert f"Job summary: {runner.workdir / 'summary'}" in lines
     assert "All 4 runs" in lines
     assert "\x1b[" not in result.stdout  # not a terminal
-    assert "## ❌ Autosana: 3 passed, 1 failed" in result.summary
+    assert "## ❌ Autosana: 1 of 4 flows failed" in result.summary
     assert result.outputs["result"] == "failed"
 
 
@@ -67,7 +67,7 @@ def test_cli_writes_the_summary_to_a_named_file(sim: AutosanaSimulator, tmp_path
     assert API_KEY not in done.stdout and DB_PASSWORD not in done.stdout
     lines = done.stdout.splitlines()
     assert "Job summary: autosana-summary.md" in lines
-    assert "## ❌ Autosana: 1 passed, 1 failed" in (tmp_path / "autosana-summary.md").read_text()
+    assert "## ❌ Autosana: 1 of 2 flows failed" in (tmp_path / "autosana-summary.md").read_text()
     assert "output result=failed" in lines and "output results-json=autosana-results.json" in lines
 
     again = cli(args, tmp_path, AUTOSANA_API_KEY=API_KEY)

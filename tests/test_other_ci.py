@@ -58,7 +58,7 @@ def test_inputs_from_autosana_variables(sim: AutosanaSimulator, tmp_path: Path) 
     junit = (tmp_path / "reports" / "autosana-junit.xml").read_text()
     assert 'failures="1"' in junit and "Checkout with expired card" in junit
     assert json.loads((tmp_path / "autosana-results.json").read_text())["result"] == "failed"
-    assert (tmp_path / "autosana-summary.md").read_text().startswith("## ❌ Autosana: 3 passed, 1 failed")
+    assert (tmp_path / "autosana-summary.md").read_text().startswith("## ❌ Autosana: 1 of 4 flows failed")
     (call,) = sim.calls("/api/v1/flows/run")
     assert call.body["suite_ids"] == [LOGIN, CHECKOUT] and "pr_number" not in call.body
 
@@ -95,7 +95,7 @@ def test_posts_the_comment_and_check_run_to_github_from_another_ci(sim: Autosana
     assert result.returncode == 1, result.stdout + result.stderr
     assert FAKE_GITHUB_TOKEN not in result.stdout and not COMMAND.search(result.stdout)
     (comment,) = comments
-    assert "Autosana: 3 passed, 1 failed" in comment["body"] and "Checkout with expired card" in comment["body"]
+    assert "Autosana: 1 of 4 flows failed" in comment["body"] and "Checkout with expired card" in comment["body"]
     (check,) = checks
     assert (check["head_sha"], check["status"], check["conclusion"]) == (SHA, "completed", "failure")
     assert f"output comment-url={comment['html_url']}" in result.stdout

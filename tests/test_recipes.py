@@ -178,7 +178,7 @@ def test_circleci_posts_to_github(recipe_sim: AutosanaSimulator, ci_python: dict
     body = assert_ran_on_autosana(recipe_sim, tmp_path)
     assert (body["repo_full_name"], body["pr_number"], body["ref"]) == ("octo-org/octo-repo", 7, SHA)
     (comment,) = comments
-    assert "1 passed, 1 failed" in comment["body"]
+    assert "1 of 2 flows failed" in comment["body"]
     (check,) = checks
     assert (check["head_sha"], check["conclusion"]) == (SHA, "failure")
 

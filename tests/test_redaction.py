@@ -177,11 +177,11 @@ def test_signed_artifact_links_only_where_the_readers_may_see_them(
     check = github.check_runs()[-1]["output"]["summary"]
     junit = (tmp_path / "junit.xml").read_text()
     for place in (comment, check, result.summary, junit):
-        assert ("storage.example.com" in place) is shown
+        assert (sim.artifacts.url in place) is shown
     if not shown:
         assert "[screenshots and logs on Autosana](https://autosana.ai/runs/flow/" in comment
     results = (tmp_path / "autosana-results.json").read_text()
-    assert "https://storage.example.com/shots/" in results and "device.log?token=sim" in results
+    assert f"{sim.artifacts.url}/artifacts/" in results and "device.log?X-Amz-Expires=" in results
 
 
 @pytest.mark.parametrize(

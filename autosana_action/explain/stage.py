@@ -12,6 +12,7 @@ from ..report.history import Comparison
 from ..report.render import Report
 from .base import beside_base
 from .details import DetailFetcher
+from .hints_stage import read_device_hints
 
 
 @contextmanager
@@ -32,6 +33,7 @@ def explain_stage(job: Job, fetcher: DetailFetcher, report: Report) -> None:
         shown = sum(1 for _, run in report.status.runs() if is_problem(run) and run.id in report.details)
         more = fetcher.left_out_problems
         report.notes.append(f"Details are shown for {shown} runs that did not pass; {more} more are on Autosana.")
+    read_device_hints(job, report)
     previous = job.publisher.previous_state()
     if previous is not None:
         report.comparison = Comparison.between(previous, report.status)

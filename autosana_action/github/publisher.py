@@ -331,7 +331,7 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
 
 
 def _title(report: Report, wf: Workflow) -> str:
-    return re.sub(r"\s+", " ", wf.redactor.text(report.headline))[:200] or report.result.value
+    return re.sub(r"\s+", " ", wf.redactor.text(report.title))[:200] or report.result.value
 
 
 def _details_url(report: Report) -> str | None:

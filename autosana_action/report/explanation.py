@@ -4,12 +4,14 @@ links to its screenshots and logs (or to the run on Autosana where signed links 
 from __future__ import annotations
 
 from ..autosana.models import Run, RunDetail, RunIssue
+from ..explain.hints import RunHints
 from . import markdown as md
+from .hints import hint_lines
 
 SEVERITY_ICONS = {"critical": "🔴", "major": "🟠", "minor": "🟡", "trivial": "⚪"}
 
 
-def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True) -> str:
+def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True, hint: RunHints | None = None) -> str:
     """What a reader needs to see why a run did not pass, without opening another tab."""
     if detail is None:
         return ""
@@ -42,6 +44,7 @@ def explain(run: Run, detail: RunDetail | None, artifact_links: bool = True) -> 
         else f"- **{md.text(run.name or run.id, 200)}**"
     ]
     lines += [f"  - {issue_line(issue)}" for issue in detail.issues[:10]]
+    lines += hint_lines(hint, detail.platform, detail.url or run.url, artifact_links)
     artifacts = [
         md.link(label, url)
         for label, url in (

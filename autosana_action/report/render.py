@@ -19,7 +19,9 @@ from ..autosana.models import (
     RunDetail,
     RunGroup,
     is_problem,
+    superseded_attempts,
 )
+from ..explain.hints import RunHints
 from ..verdict import COUNTED_STATUSES, Counts, Result
 from . import base_compare
 from . import markdown as md
@@ -62,6 +64,9 @@ class Report:
     result: Result
     headline: str
     check_name: str = "Autosana"
+    # Short forms of headlines (the verdict and its main number) for the heading and the check run
+    # title; a headline set later (a crash, a timeout) has none and is shown whole.
+    short_titles: dict[str, str] = field(default_factory=dict)
     batch_id: str | None = None
     batch_url: str | None = None
     status: BatchStatus | None = None
@@ -75,11 +80,14 @@ class Report:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     details: dict[str, RunDetail] = field(default_factory=dict)
+    hints: dict[str, RunHints] = field(default_factory=dict)  # from the device, for the first failing runs
     comparison: Comparison | None = None
     base: BaseComparison | None = None  # beside the base branch's recent runs (base_compare)
     check_output: dict[str, str] = field(default_factory=dict)  # more of the check run's output: our digest
     # Signed storage URLs (screenshots, logs, performance data) in what we post; else the run page.
     artifact_links: bool = True
+    # Skipped runs without a passing retry fail the verdict (skipped is in fail-on): never folded away.
+    skips_fail: bool = True
     _items: dict[tuple[str, int], Item] = field(default_factory=dict, repr=False)
 
     def item(self, group: RunGroup, run: Run, summary_chars: int) -> Item:
@@ -87,20 +95,33 @@ class Report:
         key = (run.id, summary_chars)
         if key not in self._items:
             detail = self.details.get(run.id)
-            extra = explain(run, detail, self.artifact_links) if is_problem(run) else ux_notes(run, detail)
-            self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra)
+            hint = self.hints.get(run.id)
+            extra = explain(run, detail, self.artifact_links, hint) if is_problem(run) else ux_notes(run, detail)
+            red = is_problem(run) or self.failing_skip(group, run)
+            self._items[key] = Item(run, run_row(self, group, run, summary_chars), extra, red)
         return self._items[key]
 
     @property
     def verdict_line(self) -> str:
         change = self.comparison.sentence() if self.comparison else ""
-        return f"{self.headline} · {change}" if change else self.headline
+        return f"{self.title} · {change}" if change else self.title
+
+    @property
+    def title(self) -> str:
+        return self.short_titles.get(self.headline, self.headline)
+
+    def failing_skip(self, group: RunGroup, run: Run) -> bool:
+        """A skipped run that counts against the verdict: no passing retry, and skipped in fail-on."""
+        return self.skips_fail and run.status == SKIPPED and run.id not in superseded_attempts(group.runs)
 
     def groups(self) -> list[RunGroup]:
         """Run groups with problems first; stable otherwise."""
         if self.status is None:
             return []
-        return sorted(self.status.run_groups, key=lambda g: not needs_a_look(g))
+        return sorted(
+            self.status.run_groups,
+            key=lambda g: not (needs_a_look(g) or any(self.failing_skip(g, r) for r in g.runs)),
+        )
 
     def ordered_runs(self) -> Iterable[tuple[RunGroup, Run]]:
         pairs = [(g, r) for g in self.groups() for r in g.runs]
@@ -158,6 +179,7 @@ class Item:
     run: Run
     row: str
     extra: str
+    red: bool = False  # the run counts against the verdict: shown open, never folded
 
     @property
     def size(self) -> int:
@@ -223,22 +245,26 @@ def needs_a_look(group: RunGroup) -> bool:
 
 
 def group_block(group: RunGroup, items: list[Item], hidden: int) -> str:
-    """A group's runs: problems in an open table with their explanations, the rest folded."""
+    """A group's runs: those that count against the verdict in an open table with their
+    explanations, the rest folded."""
     tally = Counts.of_runs(group.runs).title()
-    problems = [i for i in items if is_problem(i.run)]
-    fine = [i for i in items if not is_problem(i.run)]
+    problems = [i for i in items if i.red]
+    fine = [i for i in items if not i.red]
     fine_table = TABLE_HEAD + "".join(i.row for i in fine) + "\n"
     ux = "".join(i.extra for i in fine)
     if ux:
         fine_table += f"Reported on runs that passed:\n\n{ux}\n"
     if problems or any(is_problem(r) for r in group.runs):
         title = md.link(md.text(group.name or "Run group", 200), group.url)
+        if group.status != PASSED and not any(is_problem(r) for r in group.runs):
+            tally += f" · group {md.text(group.status, 40)}"
         out = f"### {status_icon(group.status)} {title} · {tally}\n\n{TABLE_HEAD}{''.join(i.row for i in problems)}\n"
         explained = "".join(i.extra for i in problems)
         if explained:
             out += explained + "\n"
         if fine:
-            out += f"<details><summary>{len(fine)} passed or skipped</summary>\n\n{fine_table}</details>\n\n"
+            what = "passed" if all(i.run.status == PASSED for i in fine) else "passed or skipped"
+            out += f"<details><summary>{len(fine)} {what}</summary>\n\n{fine_table}</details>\n\n"
     elif needs_a_look(group):
         title = md.link(md.text(group.name or "Run group", 200), group.url)
         out = f"### {status_icon(group.status)} {title} · {tally} · group {md.text(group.status, 40)}\n\n{fine_table}"
