@@ -35,7 +35,7 @@ def imported(path: Path) -> set[str]:
 def test_no_module_or_function_is_too_big() -> None:
     too_big = [
         f"{p.relative_to(ROOT)}: {n} lines"
-        for p in modules()
+        for p in [*modules(), *modules(ROOT / "autosana_sim")]
         if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
     ]
     long_functions = [
