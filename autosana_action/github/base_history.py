@@ -51,11 +51,11 @@ class BaseReader:
 
     def _history(self) -> BaseHistory | None:
         pub, context = self.publisher, self.publisher.context
-        base, repo, slug = context.base_ref, context.repository, our_app(pub._check, pub._token)
-        token_refused = pub._refusals.given_up == set(Part) and not context.read_only_fork  # a 401
-        if not (self.count and base and repo and slug and pub._repo) or pub.target.pr_number is None or token_refused:
+        base, repo, slug = context.base_ref, context.repository, our_app(pub.check, pub.token)
+        token_refused = pub.refusals.given_up == set(Part) and not context.read_only_fork  # a 401
+        if not (self.count and base and repo and slug and pub.repo) or pub.target.pr_number is None or token_refused:
             return None
-        get = getter(side_client(context.api_url, pub._token, retries=1))
+        get = getter(side_client(context.api_url, pub.token, retries=1))
         return read_base_history(get, repo, base, check_name=pub.settings.check_name, app_slug=slug, count=self.count)
 
 

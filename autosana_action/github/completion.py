@@ -22,8 +22,8 @@ class CheckCompletion:
     wf: Workflow
     context: EventContext
     check_run_url: str | None
-    _check_completed: bool
-    _refusals: Refusals
+    check_completed: bool
+    refusals: Refusals
     _unfinished: dict[str, object] | None = None  # the completion that could not be written
 
     def _create_check(self, fields: dict[str, object], *, even_after_refusals: bool = False) -> CheckRun | None:
@@ -37,16 +37,16 @@ class CheckCompletion:
     def ensure_completed(self) -> None:
         """Called when the step ends."""
         fields = self._unfinished
-        if self._check_completed or fields is None:
+        if self.check_completed or fields is None:
             return
         self._unfinished = None
-        if Part.CHECK in self._refusals.given_up and self.context.read_only_fork:
+        if Part.CHECK in self.refusals.given_up and self.context.read_only_fork:
             return  # a read-only token: no write can succeed
         self.wf.warning(
             "Could not complete the check run started for this run; creating a new, completed check run with the "
             "final result instead (the first one is left in progress)."
         )
         fields = {k: v for k, v in fields.items() if k not in ("name", "head_sha")}
-        self._check_completed = self._create_check(fields, even_after_refusals=True) is not None
-        if self._check_completed and self.check_run_url:
+        self.check_completed = self._create_check(fields, even_after_refusals=True) is not None
+        if self.check_completed and self.check_run_url:
             self.wf.set_outputs({"check-run-url": self.check_run_url})

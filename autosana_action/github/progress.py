@@ -91,7 +91,7 @@ class Progress:
 
     def _client(self) -> Github:
         if self._gh is None:
-            self._gh = side_client(self.publisher.context.api_url, self.publisher._token, retries=0)
+            self._gh = side_client(self.publisher.context.api_url, self.publisher.token, retries=0)
         return self._gh
 
     def _patch(self, what: str, url: str, body: dict[str, object]) -> bool:
@@ -109,18 +109,18 @@ class Progress:
             return False
 
     def _write_check(self, snapshot: Snapshot) -> bool:
-        check = self.publisher._check
-        if check is None or self.publisher._check_completed:
+        check = self.publisher.check
+        if check is None or self.publisher.check_completed:
             return False
         output = {"title": snapshot.title(), "summary": snapshot.summary(self.clock() - self.started)}
         return self._patch("check run", check.url, {"output": output})
 
     def _write_comment(self, snapshot: Snapshot) -> bool:
         pub = self.publisher
-        if not pub._comment_wanted():
+        if not pub.comment_wanted():
             return False
-        existing = pub._existing_comment()
-        if not pub._comment_known:
+        existing = pub.existing_comment()
+        if not pub.sticky.known:
             return False
         state = State.decode(existing.body or "") if existing is not None else None
         body = comment_marker(pub.settings.check_name) + (state.encode() if state else "")
@@ -134,13 +134,14 @@ class Progress:
     def _create_comment(self, body: str) -> bool:
         """Once: the final report edits what this creates."""
         pub = self.publisher
-        assert pub._repo is not None and pub.target.pr_number is not None
-        issue = pub._repo.get_issue(pub.target.pr_number)
+        assert pub.repo is not None and pub.target.pr_number is not None
+        issue = pub.repo.get_issue(pub.target.pr_number)
         body = pub.wf.redactor.text(body)
-        created = pub._call(pub._ask("write the PR comment", Part.COMMENT), lambda: issue.create_comment(body))
+        created = pub.call(pub.ask("write the PR comment", Part.COMMENT), lambda: issue.create_comment(body))
         if created is None:
             # Unknown whether it was created: the final report looks again rather than duplicate it.
-            pub._comment_known, pub._lookups_left = False, max(pub._lookups_left, 1)
+            pub.sticky.doubt()
             return False
-        pub._comment, pub.comment_url = created, created.html_url
+        pub.sticky.adopt(created)
+        pub.comment_url = created.html_url
         return True

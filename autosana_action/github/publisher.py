@@ -26,6 +26,7 @@ from .context import EventContext
 from .identity import Identity, identity_of
 from .redacted import RedactedRendering
 from .refusals import Ask, Part, Refusals
+from .sticky import StickyComment
 
 if TYPE_CHECKING:
     from github import Github
@@ -35,9 +36,6 @@ if TYPE_CHECKING:
 
 COMMENT_LIMIT = 65536
 CHECK_TEXT_LIMIT = 65535
-# Lookups of our comment: a failed one is tried once more at the next need (at the latest right
-# before writing), never more: a comment whose lookup keeps failing is not written at all.
-COMMENT_LOOKUPS = 2
 T = TypeVar("T")
 
 
@@ -63,34 +61,32 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         self.wf = workflow
         self.comment_url: str | None = None
         self.check_run_url: str | None = None
-        self._check: CheckRun | None = None
-        self._check_completed = False
-        self._refusals = Refusals(context, workflow)
+        self.check: CheckRun | None = None
+        self.check_completed = False
+        self.refusals = Refusals(context, workflow)
         self._started = False
         self._running = False  # the check started with the upload has been told the flows run
-        self._comment: IssueComment | None = None
-        self._comment_known = False  # whether _comment is a certain answer (None: we have none)
-        self._lookups_left = COMMENT_LOOKUPS
+        self.sticky = StickyComment()
         self._identity: Identity | None = None
         self._gh: Github | None = None
         self._repo_handle: Repository | None = None
         self.target = Target(context.pr_number, context.head_sha)
 
     @property
-    def _token(self) -> str:
+    def token(self) -> str:
         return self.settings.github_token.get_secret_value() if self.settings.github_token else ""
 
     @property
-    def _repo(self) -> Repository | None:
+    def repo(self) -> Repository | None:
         """The repository, built on first use: PyGithub's import is kept off the path to the
         first Autosana request."""
-        if self._repo_handle is None and self._token and self.context.repository:
+        if self._repo_handle is None and self.token and self.context.repository:
             from github import Auth, Github, GithubRetry
             from urllib3.util.retry import Retry
 
             self._gh = Github(
                 base_url=self.context.api_url,
-                auth=Auth.Token(self._token),
+                auth=Auth.Token(self.token),
                 lazy=True,
                 timeout=15,
                 per_page=100,
@@ -109,23 +105,23 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
             self._repo_handle = self._gh.get_repo(self.context.repository)
         return self._repo_handle
 
-    def _call(self, ask: Ask, action: Callable[[], T], *, even_after_refusals: bool = False) -> T | None:
+    def call(self, ask: Ask, action: Callable[[], T], *, even_after_refusals: bool = False) -> T | None:
         """Run one GitHub call; on failure warn and carry on without it. A refusal gives up the
         part the call serves (warned once), never the other part."""
-        if self._repo is None or (ask.part in self._refusals.given_up and not even_after_refusals):
+        if self.repo is None or (ask.part in self.refusals.given_up and not even_after_refusals):
             return None
         from github import GithubException
 
         try:
             return action()
         except GithubException as exc:
-            self._refusals.refused(ask, exc)
+            self.refusals.refused(ask, exc)
             return None
         except Exception as exc:  # a network failure must not lose the test results
             self.wf.warning(f"Could not {ask.what}: {type(exc).__name__}: {exc}")
             return None
 
-    def _ask(self, what: str, part: Part) -> Ask:
+    def ask(self, what: str, part: Part) -> Ask:
         repo = self.context.repository
         if part is Part.CHECK:
             return Ask(what, part, "`checks: write`", f"the token cannot see {repo}")
@@ -147,9 +143,9 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         PR from that head repository and branch)."""
         if self.target.pr_number is not None or not self.target.head_sha or self.settings.comment_mode == "off":
             return
-        if self._repo is None:
+        if self.repo is None:
             return
-        repo, sha, label = self._repo, self.target.head_sha, self.context.head_label
+        repo, sha, label = self.repo, self.target.head_sha, self.context.head_label
         if self.context.event_name in ("push", "workflow_dispatch", "schedule"):
 
             def find() -> int | None:
@@ -168,27 +164,27 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
             what = f"look up the pull request from {label}"
         else:
             return
-        self.target.pr_number = self._call(self._ask(what, Part.COMMENT), find)
+        self.target.pr_number = self.call(self.ask(what, Part.COMMENT), find)
 
     # -- check run ---------------------------------------------------------------------------
     def _checks_wanted(self) -> bool:
-        return self.settings.check_run and bool(self.target.head_sha) and self._repo is not None
+        return self.settings.check_run and bool(self.target.head_sha) and self.repo is not None
 
     def _create_check(self, fields: dict[str, object], *, even_after_refusals: bool = False) -> CheckRun | None:
-        repo = self._repo
+        repo = self.repo
         assert repo is not None and self.target.head_sha is not None
         fields = self.wf.redactor.deep({"name": self.settings.check_name, "head_sha": self.target.head_sha, **fields})
-        ask = self._ask("create the check run", Part.CHECK)
-        check = self._call(ask, lambda: repo.create_check_run(**fields), even_after_refusals=even_after_refusals)  # type: ignore[arg-type]
+        ask = self.ask("create the check run", Part.CHECK)
+        check = self.call(ask, lambda: repo.create_check_run(**fields), even_after_refusals=even_after_refusals)  # type: ignore[arg-type]
         if check is not None:
             self.check_run_url = check.html_url
         return check
 
     def start_check(self, batch_id: str | None, details_url: str | None) -> None:
         """In progress from the first stage: the build upload (no batch yet) or the first status."""
-        if self._started and batch_id and self._check is not None and not self._running:
+        if self._started and batch_id and self.check is not None and not self._running:
             self._running = True
-            self._mark_running(self._check, batch_id, details_url)
+            self._mark_running(self.check, batch_id, details_url)
         if not self._checks_wanted() or self._started:
             return
         self._started = True
@@ -204,7 +200,7 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         details = md.safe_url(details_url) or self.context.workflow_run_url
         if details:
             fields["details_url"] = details
-        self._check = self._create_check(fields)
+        self.check = self._create_check(fields)
 
     def _mark_running(self, check: CheckRun, batch_id: str, details_url: str | None) -> None:
         """The check started with the upload; now the flows run."""
@@ -215,7 +211,7 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         details = md.safe_url(details_url)
         if details:
             fields["details_url"] = details
-        self._call(self._ask("update the check run", Part.CHECK), lambda: check.edit(**fields))  # type: ignore[arg-type]
+        self.call(self.ask("update the check run", Part.CHECK), lambda: check.edit(**fields))  # type: ignore[arg-type]
 
     def finish_check(self, report: Report) -> None:
         """Complete the check run we started, or report in one go when none was started.
@@ -223,7 +219,7 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         Whatever went wrong before (a refused comment, an exception in the caller), a started
         check is completed: a required check left in_progress blocks the merge. Safe to call again,
         e.g. from a catch-all with a failure report: a completed check is left alone."""
-        if not self._checks_wanted() or self._check_completed:
+        if not self._checks_wanted() or self.check_completed:
             return
         fields: dict[str, object] = {
             "status": "completed",
@@ -234,39 +230,39 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         details = _details_url(report) or self.context.workflow_run_url
         if details:
             fields["details_url"] = details
-        check = self._check
+        check = self.check
         if check is not None and report.batch_id:
             fields["external_id"] = report.batch_id
         if check is not None:
-            ask = self._ask("complete the check run", Part.CHECK)
+            ask = self.ask("complete the check run", Part.CHECK)
             fields = self.wf.redactor.deep(fields)  # the title and a fallback summary too
-            done = self._call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
-            self._check_completed = self._remember(done, fields)  # else replaced by ensure_completed()
+            done = self.call(ask, lambda: check.edit(**fields) or True, even_after_refusals=True)  # type: ignore[arg-type, func-returns-value]
+            self.check_completed = self._remember(done, fields)  # else replaced by ensure_completed()
         else:
             # Never started (no status ever arrived, or the trigger failed): report in one go.
             if report.batch_id:
                 fields["external_id"] = report.batch_id
-            self._check_completed = self._create_check(fields) is not None
+            self.check_completed = self._create_check(fields) is not None
 
     # -- sticky comment ----------------------------------------------------------------------
-    def _comment_wanted(self) -> bool:
-        return self.settings.comment_mode != "off" and self.target.pr_number is not None and self._repo is not None
+    def comment_wanted(self) -> bool:
+        return self.settings.comment_mode != "off" and self.target.pr_number is not None and self.repo is not None
 
     def previous_state(self) -> State | None:
         """The record the last report on this PR left in our comment, if any: never anyone else's."""
-        if not self._comment_wanted():
+        if not self.comment_wanted():
             return None
-        comment = self._existing_comment()
+        comment = self.existing_comment()
         return State.decode(comment.body or "") if comment is not None else None
 
-    def _existing_comment(self) -> IssueComment | None:
+    def existing_comment(self) -> IssueComment | None:
         """Our sticky comment: the first one carrying our marker that the token's own identity
         wrote. Anyone can post the marker; such a comment is neither edited nor believed."""
-        if self._comment_known or self._lookups_left <= 0:
-            return self._comment
-        self._lookups_left -= 1
-        assert self._repo is not None and self.target.pr_number is not None
-        issue = self._repo.get_issue(self.target.pr_number)
+        if self.sticky.known or self.sticky.lookups_left <= 0:
+            return self.sticky.comment
+        self.sticky.lookups_left -= 1
+        assert self.repo is not None and self.target.pr_number is not None
+        issue = self.repo.get_issue(self.target.pr_number)
         marker = comment_marker(self.settings.check_name).strip()
 
         def find() -> tuple[IssueComment | None]:
@@ -275,12 +271,12 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
                     return (comment,)
             return (None,)
 
-        found = self._call(self._ask(f"read the PR comments of #{self.target.pr_number}", Part.COMMENT), find)
+        found = self.call(self.ask(f"read the PR comments of #{self.target.pr_number}", Part.COMMENT), find)
         # A failed read is not "no comment": asked again before writing, so a passing glitch
         # never leaves a second sticky comment behind.
         if found is not None:
-            self._comment_known, self._comment = True, found[0]
-        return self._comment
+            self.sticky.adopt(found[0])
+        return self.sticky.comment
 
     def _who_am_i(self) -> Identity:
         """Asked only once a comment carries our marker (at most one GET /user, and none for
@@ -288,21 +284,21 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
         if self._identity is None:
             assert self._gh is not None
             slug = None
-            if self._check is not None:
+            if self.check is not None:
                 try:
-                    slug = self._check.app.slug
+                    slug = self.check.app.slug
                 except Exception:  # a check run without its app: the GITHUB_TOKEN default stands
                     slug = None
-            self._identity = identity_of(self._token, self._gh, slug)
+            self._identity = identity_of(self.token, self._gh, slug)
         return self._identity
 
     def upsert_comment(self, report: Report) -> None:
-        if not self._comment_wanted():
+        if not self.comment_wanted():
             return
-        assert self._repo is not None and self.target.pr_number is not None
-        existing = self._existing_comment()
-        if not self._comment_known:
-            if Part.COMMENT not in self._refusals.given_up:
+        assert self.repo is not None and self.target.pr_number is not None
+        existing = self.existing_comment()
+        if not self.sticky.known:
+            if Part.COMMENT not in self.refusals.given_up:
                 self.wf.warning(
                     "Did not write the PR comment: without knowing whether ours already exists, a new one "
                     "might duplicate it. The next run updates it."
@@ -319,7 +315,7 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
             marker += State.of(report.status, report.commit).encode()
         layout = Layout(limit=COMMENT_LIMIT, summary_chars=400, marker=marker, footer=_footer(report, self.context))
         body = self._render(report, layout)
-        issue = self._repo.get_issue(self.target.pr_number)
+        issue = self.repo.get_issue(self.target.pr_number)
 
         def write() -> str:
             if existing is not None:
@@ -327,7 +323,7 @@ class GitHubPublisher(CheckCompletion, RedactedRendering):
                 return existing.html_url
             return issue.create_comment(body).html_url
 
-        self.comment_url = self._call(self._ask("write the PR comment", Part.COMMENT), write)
+        self.comment_url = self.call(self.ask("write the PR comment", Part.COMMENT), write)
 
 
 def _title(report: Report, wf: Workflow) -> str:

@@ -15,7 +15,7 @@ class MergePublisher(GitHubPublisher):
         return render_merged(report, layout)
 
     def previous_merged_state(self) -> MergedState | None:
-        if not self._comment_wanted():
+        if not self.comment_wanted():
             return None
-        comment = self._existing_comment()
+        comment = self.existing_comment()
         return MergedState.decode(comment.body or "") if comment is not None else None
