@@ -12,7 +12,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "api-url": (
-        "Base URL of the Autosana API (https; plain http only to localhost or a loopback or private IP address).",
+        "Base URL of the Autosana API (https; plain http only to localhost, a *.localhost name, or a loopback, private or link-local IP address).",
         "https://backend.autosana.ai",
     ),
     "bundle-id": (
@@ -72,7 +72,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "10",
     ),
     "timeout-minutes": (
-        "How long to wait for the batch to complete before giving up with result timed_out.",
+        "The step's time budget in minutes, from the moment the inputs and the build are checked; the upload, the trigger, waiting for the batch and run details all end by then (result timed_out), and reporting to GitHub gets 60 s more.",
         "60",
     ),
     "fail-on": (
@@ -104,7 +104,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         "10",
     ),
     "base-failures-as-warnings": (
-        "When every failing flow also fails on the base branch's latest run, pass the check with warnings instead of failing it. The report says when this was used.",
+        "When every run that did not pass is a plain failure that also fails on the base branch's latest run, pass the check with warnings instead of failing it. The report says when this was used; a merged report's verdict never changes.",
         "false",
     ),
     "progress-comment": (
@@ -216,7 +216,7 @@ INPUT_HELP: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "results": (
-        "Merge instead of run. A glob, relative to the workspace, of autosana-results.json files from matrix jobs; posts one comment and one check run for all of them. Starts no flows and needs no api-key.",
+        "Merge instead of run. A glob, relative to the workspace, of autosana-results.json files from matrix jobs; posts one comment and one check run for all of them. Starts no flows. With api-key each target's batch is verified with Autosana; without it the report says the results were not verified.",
         None,
     ),
     "expected-targets": (

@@ -58,6 +58,18 @@ def test_the_prs_build_is_uploaded_and_the_flows_pinned_to_it(
     assert "app-release.apk · 256.0 KB" in comment["body"]
 
 
+def test_wait_false_completes_the_check_the_upload_started(
+    sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub, pr_event: dict[str, Any]
+) -> None:
+    write_build(runner)
+    result = runner.run(base_inputs(sim, build_path="app/**/*.apk", wait="false"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.outputs["result"] == "triggered"
+    (check,) = github.check_runs()
+    assert (check["status"], check["conclusion"]) == ("completed", "neutral")
+    assert github.comments(pr_event["repository"]["full_name"], pr_event["pull_request"]["number"]) == []
+
+
 def test_upload_only_when_nothing_is_selected(sim: AutosanaSimulator, runner: ActionRunner, github: FakeGitHub) -> None:
     write_build(runner)
     result = runner.run(base_inputs(sim, build_path="app/**/*.apk", suite_ids="", run_changed_flows="false"))

@@ -61,7 +61,10 @@ def announce_batch(job: Job, report: Report, trigger: TriggerResponse) -> int | 
         if trigger.errors:
             report.result = Result.ERROR
             report.headline = f"Started {count}, but {len(trigger.errors)} requested test submission(s) failed"
-        return finish(job, report, publish=bool(trigger.errors))
+        code = finish(job, report, publish=bool(trigger.errors))
+        if not trigger.errors:
+            job.publisher.finish_check(report)  # a check the upload started must not stay in progress
+        return code
     return None
 
 
