@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from .redaction import name_words
+
 HIDDEN = "***"
 # A query parameter is hidden when one of the words of its name is one of these (split on _ - .
 # and camelCase): X-Amz-Signature, _vercel_share, access_token, apiKey, sig, auth do.
@@ -17,15 +19,12 @@ SECRET_QUERY_WORDS = frozenset(
 )
 # A value that looks like a token whatever its name: long, from a token alphabet, letters and digits.
 _TOKEN_LIKE = re.compile(r"(?=[^&]*[0-9])(?=[^&]*[A-Za-z])[A-Za-z0-9_\-.~+/=%]{32,}")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_SEPARATOR = re.compile(r"[_\-.\s]+")
 # URLs inside free text (an error message): absolute ones, and the path?query urllib3 prints.
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+|(?<![\w/])/[^\s'\"<>?]*\?[^\s'\"<>]+")
 
 
 def _secret_name(name: str) -> bool:
-    words = [w.lower() for w in _SEPARATOR.split(_CAMEL.sub("_", name)) if w]
-    return any(word in SECRET_QUERY_WORDS for word in words)
+    return any(word in SECRET_QUERY_WORDS for word in name_words(name))
 
 
 def _query(query: str) -> str:

@@ -10,10 +10,10 @@ Storage gets the signed URL and nothing else: no API key, no GitHub token."""
 from __future__ import annotations
 
 import ipaddress
-import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TypeVar
@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from .. import __version__
+from ..daemon_pool import DaemonPool
 
 MAX_BYTES = 4 * 1024 * 1024
 CHUNK = 256 * 1024
@@ -147,31 +148,24 @@ def _keep_tail(response: requests.Response, max_bytes: int, deadline: float) -> 
 def run_all(jobs: Mapping[K, Callable[[], V]], *, deadline: float, workers: int) -> dict[K, V | Exception]:
     """Every job's result (or its exception), run ``workers`` at a time on daemon threads; jobs not
     done by the deadline get a TimeoutError and are left behind."""
-    todo: queue.SimpleQueue[tuple[K, Callable[[], V]]] = queue.SimpleQueue()
-    for item in jobs.items():
-        todo.put(item)
-    done: queue.SimpleQueue[tuple[K, V | Exception]] = queue.SimpleQueue()
-
-    def work() -> None:
-        while True:
-            try:
-                key, job = todo.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                done.put((key, job()))
-            except Exception as exc:  # one job's failure is its own result
-                done.put((key, exc))
-
-    for i in range(min(workers, len(jobs))):
-        threading.Thread(target=work, name=f"artifact-{i}", daemon=True).start()
+    if not jobs:
+        return {}
+    pool = DaemonPool(max_workers=min(workers, len(jobs)), thread_name_prefix="artifact")
+    futures: dict[K, Future[V]] = {key: pool.submit(job) for key, job in jobs.items()}
+    wait(futures.values(), timeout=max(deadline - time.monotonic(), 0.0))
+    pool.shutdown(wait=False, cancel_futures=True)
     results: dict[K, V | Exception] = {}
-    while len(results) < len(jobs):
-        try:
-            key, value = done.get(timeout=max(deadline - time.monotonic(), 0.0))
-        except queue.Empty:
-            break
-        results[key] = value
-    for key in jobs:
-        results.setdefault(key, TimeoutError("not read within the time left"))
+    for key, future in futures.items():
+        outcome: V | Exception = _outcome(future)
+        results[key] = outcome
     return results
+
+
+def _outcome(future: Future[V]) -> V | Exception:
+    if future.done() and not future.cancelled():
+        error = future.exception()
+        if error is None:
+            return future.result()
+        if isinstance(error, Exception):  # one job's failure is its own result
+            return error
+    return TimeoutError("not read within the time left")

@@ -8,7 +8,6 @@ credentials the log itself printed), and escaped by the renderer."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -132,12 +131,6 @@ def _scrubbed(found: NetworkFailures, redactor: Redactor) -> NetworkFailures:
         for r in found.shown
     )
     return replace(found, shown=shown)
-
-
-def budget_deadline(time_left: float | None, budget: float = TIME_BUDGET) -> float:
-    """When reading logs must be over: ``budget`` seconds from now, or less if the step has less."""
-    seconds = budget if time_left is None else max(min(budget, time_left), 0.0)
-    return time.monotonic() + seconds
 
 
 def problem_details(details: Mapping[str, RunDetail], run_ids: Iterable[str]) -> list[RunDetail]:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import time
+
 from ..autosana.models import is_problem
 from ..job import Job
 from ..report.render import Report
-from .hints import budget_deadline, problem_details, read_hints
+from .hints import TIME_BUDGET, problem_details, read_hints
 
 
 def read_device_hints(job: Job, report: Report) -> None:
@@ -22,7 +24,7 @@ def read_device_hints(job: Job, report: Report) -> None:
         app=job.settings.bundle_id,
         redactor=job.redactor,
         show_hosts=report.artifact_links,
-        deadline=budget_deadline(job.deadline.left()),
+        deadline=time.monotonic() + min(TIME_BUDGET, job.deadline.left()),
         max_runs=limit,
     )
     report.hints = hints.runs
